@@ -1,0 +1,1 @@
+# src/dot-forward: the dot-forward program

@@ -1,0 +1,1 @@
+# src/instcheck: the instcheck program

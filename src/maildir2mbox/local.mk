@@ -1,0 +1,1 @@
+# src/maildir2mbox: the maildir2mbox program

@@ -1,0 +1,1 @@
+# src/maildirmake: the maildirmake program

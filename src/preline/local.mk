@@ -1,0 +1,1 @@
+# src/preline: the preline program

@@ -1,0 +1,1 @@
+# src/qmail-clean: the qmail-clean program

@@ -1,0 +1,1 @@
+# src/qmail-getpw: the qmail-getpw program

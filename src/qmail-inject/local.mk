@@ -1,0 +1,1 @@
+# src/qmail-inject: the qmail-inject program

@@ -1,0 +1,1 @@
+# src/qmail-local: the qmail-local program

@@ -1,0 +1,1 @@
+# src/qmail-lspawn: the qmail-lspawn program

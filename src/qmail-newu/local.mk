@@ -1,0 +1,1 @@
+# src/qmail-newu: the qmail-newu program

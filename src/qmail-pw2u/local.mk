@@ -1,0 +1,1 @@
+# src/qmail-pw2u: the qmail-pw2u program

@@ -1,0 +1,1 @@
+# src/qmail-qread: the qmail-qread program

@@ -1,0 +1,1 @@
+# src/qmail-qstat: the qmail-qstat program

@@ -1,0 +1,1 @@
+# src/qmail-queue: the qmail-queue program

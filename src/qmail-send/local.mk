@@ -1,0 +1,1 @@
+# src/qmail-send: the qmail-send program

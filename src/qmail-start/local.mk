@@ -1,0 +1,1 @@
+# src/qmail-start: the qmail-start program

@@ -1,0 +1,1 @@
+# src/sendmail: the sendmail program

@@ -1,0 +1,1 @@
+# src/splogger: the splogger program

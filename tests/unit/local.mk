@@ -1,0 +1,22 @@
+# tests/unit: Check suites, one per library concern.  Programs add their own
+# suites in their local.mk with the same variables.
+UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(CHECK_CFLAGS)
+UNIT_LDADD = src/lib/libqmail.la $(CHECK_LIBS)
+
+check_PROGRAMS += tests/unit/check_base
+tests_unit_check_base_SOURCES = tests/unit/check_base.cc tests/unit/check_main.h
+tests_unit_check_base_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_check_base_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/check_base
+
+check_PROGRAMS += tests/unit/check_io
+tests_unit_check_io_SOURCES = tests/unit/check_io.cc tests/unit/check_main.h
+tests_unit_check_io_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_check_io_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/check_io
+
+check_PROGRAMS += tests/unit/check_control
+tests_unit_check_control_SOURCES = tests/unit/check_control.cc tests/unit/check_main.h
+tests_unit_check_control_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_check_control_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/check_control
