@@ -3,6 +3,8 @@
 noinst_LTLIBRARIES += src/lib/libqmail.la
 src_lib_libqmail_la_SOURCES = \
 	src/lib/base/auto.h \
+	src/lib/base/date822.cc \
+	src/lib/base/date822.h \
 	src/lib/base/exit_code.h \
 	src/lib/base/fd.cc \
 	src/lib/base/fd.h \

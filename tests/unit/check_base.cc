@@ -2,6 +2,7 @@
 #include <check.h>
 #include <fcntl.h>
 
+#include "base/date822.h"
 #include "base/fd.h"
 #include "base/result.h"
 #include "base/str.h"
@@ -64,6 +65,14 @@ START_TEST(fmt_u64_and_case_helpers) {
 }
 END_TEST
 
+START_TEST(dates_are_formatted_in_utc) {
+  ck_assert(date822(0) == "1 Jan 1970 00:00:00 -0000");
+  ck_assert(date822(1795248276) == "21 Nov 2026 08:04:36 -0000");
+  ck_assert(date_asctime(1795248276) == "Sat Nov 21 08:04:36 2026");
+  ck_assert(date_asctime(0) == "Thu Jan  1 00:00:00 1970");
+}
+END_TEST
+
 Suite* make_suite() {
   Suite* s = suite_create("base");
   TCase* tc = tcase_create("result");
@@ -76,6 +85,9 @@ Suite* make_suite() {
   tc = tcase_create("str");
   tcase_add_test(tc, scan_u64_rejects_junk_and_overflow);
   tcase_add_test(tc, fmt_u64_and_case_helpers);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("date822");
+  tcase_add_test(tc, dates_are_formatted_in_utc);
   suite_add_tcase(s, tc);
   return s;
 }
