@@ -21,6 +21,8 @@ src_lib_libqmail_la_SOURCES = \
 	src/lib/io/writer.h \
 	src/lib/log/escape.cc \
 	src/lib/log/escape.h \
+	src/lib/queue/client.cc \
+	src/lib/queue/client.h \
 	src/lib/queue/paths.cc \
 	src/lib/queue/paths.h \
 	src/lib/sys/lock.cc \

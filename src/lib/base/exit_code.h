@@ -26,8 +26,8 @@ enum class QueueExit : int {
   kTempConnect = 73,     // connection to the QMQP server refused
   kTempFilter = 74,      // message filter trouble
   kTempOutOfOrder = 75,
-  kBug = 81,             // internal bug
-  kBadEnvelope = 91,     // envelope format error
+  kBug = 81,          // internal bug
+  kBadEnvelope = 91,  // envelope format error
 };
 
 /// Exit codes of programs run from .qmail files and of qmail-local itself.

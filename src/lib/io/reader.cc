@@ -49,8 +49,8 @@ Result<bool> Reader::getline(std::string& line, char delim, std::size_t max, boo
     }
     const char* start = buf_ + pos_;
     const void* hit = std::memchr(start, delim, len_ - pos_);
-    std::size_t take = hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - start)
-                           : len_ - pos_;
+    std::size_t take =
+        hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - start) : len_ - pos_;
     if (line.size() + take > max) return perm_error("line too long");
     line.append(start, take);
     pos_ += take;

@@ -9,13 +9,20 @@ namespace qmail::queue {
 
 std::string_view dir_name(Dir d) {
   switch (d) {
-    case Dir::kMess: return "mess";
-    case Dir::kInfo: return "info";
-    case Dir::kLocal: return "local";
-    case Dir::kRemote: return "remote";
-    case Dir::kIntd: return "intd";
-    case Dir::kTodo: return "todo";
-    case Dir::kBounce: return "bounce";
+    case Dir::kMess:
+      return "mess";
+    case Dir::kInfo:
+      return "info";
+    case Dir::kLocal:
+      return "local";
+    case Dir::kRemote:
+      return "remote";
+    case Dir::kIntd:
+      return "intd";
+    case Dir::kTodo:
+      return "todo";
+    case Dir::kBounce:
+      return "bounce";
   }
   return "?";
 }

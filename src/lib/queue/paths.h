@@ -19,7 +19,9 @@ bool is_split(Dir d);
 /// "mess/17/12345" or "todo/12345", relative to the queue directory.
 std::string path(Dir d, std::uint64_t id, unsigned split);
 /// The subdirectory number of a message id.
-inline unsigned split_of(std::uint64_t id, unsigned split) { return static_cast<unsigned>(id % split); }
+inline unsigned split_of(std::uint64_t id, unsigned split) {
+  return static_cast<unsigned>(id % split);
+}
 
 /// Name of the trigger fifo, relative to the queue directory.
 inline constexpr const char* kTrigger = "lock/trigger";

@@ -24,18 +24,14 @@ Result<Fd> open_flags(const std::string& path, int flags, mode_t mode) {
 
 Result<Fd> open_read(const std::string& path) { return open_flags(path, O_RDONLY, 0); }
 Result<Fd> open_write(const std::string& path) { return open_flags(path, O_WRONLY, 0); }
-Result<Fd> open_append(const std::string& path) {
-  return open_flags(path, O_WRONLY | O_APPEND, 0);
-}
+Result<Fd> open_append(const std::string& path) { return open_flags(path, O_WRONLY | O_APPEND, 0); }
 Result<Fd> open_excl(const std::string& path, mode_t mode) {
   return open_flags(path, O_WRONLY | O_CREAT | O_EXCL, mode);
 }
 Result<Fd> open_trunc(const std::string& path, mode_t mode) {
   return open_flags(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
 }
-Result<Fd> open_dir(const std::string& path) {
-  return open_flags(path, O_RDONLY | O_DIRECTORY, 0);
-}
+Result<Fd> open_dir(const std::string& path) { return open_flags(path, O_RDONLY | O_DIRECTORY, 0); }
 
 Status sync_fd(int fd) {
   if (::fsync(fd) == -1) return sys_error("unable to fsync");

@@ -13,8 +13,8 @@
 namespace qmail::sys {
 
 Result<Fd> open_read(const std::string& path);
-Result<Fd> open_write(const std::string& path);             // existing file, no truncation
-Result<Fd> open_append(const std::string& path);            // O_APPEND, no create
+Result<Fd> open_write(const std::string& path);              // existing file, no truncation
+Result<Fd> open_append(const std::string& path);             // O_APPEND, no create
 Result<Fd> open_excl(const std::string& path, mode_t mode);  // must not exist
 Result<Fd> open_trunc(const std::string& path, mode_t mode);
 Result<Fd> open_dir(const std::string& path);

@@ -16,7 +16,8 @@ Status drop_privileges(uid_t uid, gid_t gid) {
   if (::setgroups(1, &gid) == -1) return sys_error("unable to setgroups");
   if (::setgid(gid) == -1) return sys_error("unable to setgid");
   if (::setuid(uid) == -1) return sys_error("unable to setuid");
-  if (uid != 0 && (::setuid(0) == 0 || ::geteuid() == 0)) return Error{ErrorKind::kBug, 0, "root privileges not dropped"};
+  if (uid != 0 && (::setuid(0) == 0 || ::geteuid() == 0))
+    return Error{ErrorKind::kBug, 0, "root privileges not dropped"};
   return {};
 }
 
@@ -24,7 +25,8 @@ Result<Account> lookup_user(const std::string& name) {
   errno = 0;
   struct passwd* pw = ::getpwnam(name.c_str());
   if (!pw) {
-    if (errno != 0 && errno != ENOENT && errno != ESRCH) return sys_error("unable to look up user " + name);
+    if (errno != 0 && errno != ENOENT && errno != ESRCH)
+      return sys_error("unable to look up user " + name);
     return perm_error("no such user " + name);
   }
   return Account{pw->pw_uid, pw->pw_gid, pw->pw_dir};
@@ -34,7 +36,8 @@ Result<gid_t> lookup_group(const std::string& name) {
   errno = 0;
   struct group* gr = ::getgrnam(name.c_str());
   if (!gr) {
-    if (errno != 0 && errno != ENOENT && errno != ESRCH) return sys_error("unable to look up group " + name);
+    if (errno != 0 && errno != ENOENT && errno != ESRCH)
+      return sys_error("unable to look up group " + name);
     return perm_error("no such group " + name);
   }
   return gr->gr_gid;
