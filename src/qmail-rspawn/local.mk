@@ -1,0 +1,1 @@
+# src/qmail-rspawn: the qmail-rspawn program
