@@ -20,3 +20,9 @@ tests_unit_check_control_SOURCES = tests/unit/check_control.cc tests/unit/check_
 tests_unit_check_control_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_check_control_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/check_control
+
+check_PROGRAMS += tests/unit/check_exit_codes
+tests_unit_check_exit_codes_SOURCES = tests/unit/check_exit_codes.cc tests/unit/check_main.h
+tests_unit_check_exit_codes_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_check_exit_codes_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/check_exit_codes
