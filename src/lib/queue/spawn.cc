@@ -1,0 +1,371 @@
+#include "queue/spawn.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <vector>
+
+#include "base/fd.h"
+#include "base/str.h"
+#include "io/writer.h"
+#include "sys/open.h"
+#include "sys/sig.h"
+
+namespace qmail::queue {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+int g_chld_write = -1;  // the self-pipe's write end, for the SIGCHLD handler
+
+extern "C" void note_sigchld(int) {
+  int saved = errno;
+  if (g_chld_write >= 0) (void)!::write(g_chld_write, "c", 1);
+  errno = saved;
+}
+
+// Sets SIGCHLD and SIGPIPE up for the loop and puts them back afterwards.
+class SignalScope {
+ public:
+  explicit SignalScope(int chld_write) {
+    g_chld_write = chld_write;
+    struct sigaction sa {};
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = note_sigchld;
+    sa.sa_flags = SA_NOCLDSTOP;
+    ::sigaction(SIGCHLD, &sa, &old_chld_);
+    sa.sa_handler = SIG_IGN;
+    sa.sa_flags = 0;
+    ::sigaction(SIGPIPE, &sa, &old_pipe_);
+  }
+  ~SignalScope() {
+    ::sigaction(SIGCHLD, &old_chld_, nullptr);
+    ::sigaction(SIGPIPE, &old_pipe_, nullptr);
+    g_chld_write = -1;
+  }
+  SignalScope(const SignalScope&) = delete;
+  SignalScope& operator=(const SignalScope&) = delete;
+
+ private:
+  struct sigaction old_chld_ {};
+  struct sigaction old_pipe_ {};
+};
+
+bool set_nonblocking(int fd) {
+  int flags = ::fcntl(fd, F_GETFL);
+  return flags != -1 && ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) != -1;
+}
+
+struct Slot {
+  bool used = false;
+  pid_t pid = 0;  // 0 once reaped
+  Fd output;      // read end of the report pipe; closed at its end of file
+  sys::ExitStatus status;
+  Clock::time_point reaped_at;
+  std::unique_ptr<SpawnReport> report;
+};
+
+class Loop {
+ public:
+  Loop(int in, int out, const SpawnConfig& config, const SpawnOps& ops)
+      : in_(in), out_(out), config_(config), ops_(ops), slots_(config.limit) {}
+  Status run();
+
+ private:
+  void take_input(const char* p, std::size_t n);
+  void append_field(std::string& field, char c, std::size_t max);
+  void handle_request();
+  void start(SpawnRequest& req);
+  void send(unsigned slot, std::string_view report);
+  void reap_all();
+  void reap(Slot& s);
+  void read_output(Slot& s);
+  void finish_ready();
+  int poll_timeout() const;
+
+  int in_;
+  int out_;
+  const SpawnConfig& config_;
+  const SpawnOps& ops_;
+  std::vector<Slot> slots_;
+  Fd chld_read_;
+  bool reading_ = true;
+  bool writing_ = true;
+  std::optional<Error> fatal_;
+  // the request being read: stage 0 slot, 1 message, 2 sender, 3 recipient
+  int stage_ = 0;
+  SpawnRequest req_;
+  bool too_long_ = false;
+};
+
+Status Loop::run() {
+  auto chld = make_pipe();
+  if (!chld) return chld.error();
+  if (!set_nonblocking(chld->read.get()) || !set_nonblocking(chld->write.get()))
+    return sys_error("unable to set up the SIGCHLD pipe");
+  chld_read_ = std::move(chld->read);
+  SignalScope signals(chld->write.get());
+
+  char limit = static_cast<char>(config_.limit);
+  if (!io::write_all(out_, std::string_view(&limit, 1))) writing_ = false;
+
+  std::vector<pollfd> fds;
+  std::vector<Slot*> owners;
+  char buf[4096];
+  for (;;) {
+    finish_ready();
+    bool busy = false;
+    for (const auto& s : slots_) busy = busy || s.used;
+    if (!reading_ && !busy) break;
+
+    fds.clear();
+    owners.clear();
+    fds.push_back({chld_read_.get(), POLLIN, 0});
+    if (reading_) fds.push_back({in_, POLLIN, 0});
+    for (auto& s : slots_) {
+      if (!s.used || !s.output.valid()) continue;
+      fds.push_back({s.output.get(), POLLIN, 0});
+      owners.push_back(&s);
+    }
+    int r = ::poll(fds.data(), fds.size(), poll_timeout());
+    if (r == -1) {
+      if (errno == EINTR) continue;
+      return sys_error("unable to poll");
+    }
+    if (fds[0].revents) {
+      while (::read(chld_read_.get(), buf, sizeof buf) > 0) {
+      }
+    }
+    if (fds[0].revents || r == 0) reap_all();  // a SIGCHLD, or the safety timeout
+    std::size_t first_output = 1;
+    if (reading_) {
+      first_output = 2;
+      if (fds[1].revents) {
+        ssize_t n = ::read(in_, buf, sizeof buf);
+        if (n > 0) {
+          take_input(buf, static_cast<std::size_t>(n));
+        } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+          reading_ = false;  // qmail-send has gone: finish what runs, then exit
+        }
+      }
+    }
+    for (std::size_t i = first_output; i < fds.size(); ++i)
+      if (fds[i].revents) read_output(*owners[i - first_output]);
+    auto now = Clock::now();
+    for (auto& s : slots_) {
+      // A child that left its output open to a descendant gets a grace period.
+      if (s.used && s.pid == 0 && s.output.valid() &&
+          now - s.reaped_at >= std::chrono::seconds(config_.linger_seconds))
+        s.output.reset();
+    }
+  }
+  if (fatal_) return *fatal_;
+  return {};
+}
+
+int Loop::poll_timeout() const {
+  int timeout = -1;
+  for (const auto& s : slots_) {
+    if (!s.used) continue;
+    // Running children are also looked at every few seconds, in case a
+    // SIGCHLD was ever lost; a reaped one waits at most its grace period.
+    int t = 5000;
+    if (s.pid == 0) {
+      auto left = s.reaped_at + std::chrono::seconds(config_.linger_seconds) - Clock::now();
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(left).count() + 1;
+      t = ms < 0 ? 0 : static_cast<int>(ms < 5000 ? ms : 5000);
+    }
+    if (timeout == -1 || t < timeout) timeout = t;
+  }
+  return timeout;
+}
+
+void Loop::append_field(std::string& field, char c, std::size_t max) {
+  if (field.size() < max) {
+    field.push_back(c);
+  } else {
+    too_long_ = true;  // the rest of the field is dropped, the request bounced
+  }
+}
+
+void Loop::take_input(const char* p, std::size_t n) {
+  for (std::size_t i = 0; i < n && reading_; ++i) {
+    char c = p[i];
+    switch (stage_) {
+      case 0:
+        req_ = SpawnRequest{};
+        req_.slot = static_cast<unsigned char>(c);
+        too_long_ = false;
+        stage_ = 1;
+        break;
+      case 1:
+        if (c) {
+          append_field(req_.message, c, kMaxSpawnMessagePath);
+        } else {
+          stage_ = 2;
+        }
+        break;
+      case 2:
+        if (c) {
+          append_field(req_.sender, c, kMaxSpawnAddress);
+        } else {
+          stage_ = 3;
+        }
+        break;
+      default:
+        if (c) {
+          append_field(req_.recipient, c, kMaxSpawnAddress);
+        } else {
+          stage_ = 0;
+          handle_request();
+        }
+        break;
+    }
+  }
+}
+
+void Loop::handle_request() {
+  SpawnRequest& req = req_;
+  if (req.slot >= slots_.size() || slots_[req.slot].used) {
+    // The framing is broken: nothing more qmail-send says can be trusted.
+    std::string why = req.slot >= slots_.size() ? " out of range" : " already in use";
+    fatal_ = temp_error("protocol error: delivery slot " + fmt_u64(req.slot) + why);
+    reading_ = false;
+    return;
+  }
+  if (req.message.empty()) return send(req.slot, "DInternal error: messid too short. (#5.3.5)\n");
+  for (std::size_t i = 0; i < req.message.size(); ++i) {
+    char c = req.message[i];
+    if ((c < '0' || c > '9') && (c != '/' || i == 0))
+      return send(req.slot, "DInternal error: messid has nonnumerics. (#5.3.5)\n");
+  }
+  if (too_long_) return send(req.slot, "DSorry, address or message name too long. (#5.1.3)\n");
+  req.at = req.recipient.rfind('@');
+  if (req.at == std::string::npos)
+    return send(req.slot, "DSorry, address must include host name. (#5.1.3)\n");
+  start(req);
+}
+
+void Loop::start(SpawnRequest& req) {
+  const std::string& me = config_.program;
+  std::string path = config_.mess_dir.empty() ? req.message : config_.mess_dir + "/" + req.message;
+  auto mess = sys::open_read(path);
+  if (!mess) return send(req.slot, "Z" + me + " unable to open message. (#4.3.0)\n");
+  struct stat st;
+  if (::fstat(mess->get(), &st) == -1)
+    return send(req.slot, "Z" + me + " unable to fstat message. (#4.3.0)\n");
+  if (!S_ISREG(st.st_mode)) return send(req.slot, "ZSorry, message has wrong type. (#4.3.5)\n");
+  // Only qmailq writes the queue: a message owned by anyone else was planted.
+  if (config_.message_owner && st.st_uid != *config_.message_owner)
+    return send(req.slot, "ZSorry, message has wrong owner. (#4.3.5)\n");
+  auto pipe = make_pipe();
+  if (!pipe) return send(req.slot, "Z" + me + " unable to create pipe. (#4.3.0)\n");
+
+  pid_t pid = ::fork();
+  if (pid == -1) return send(req.slot, "Z" + me + " unable to fork. (#4.3.0)\n");
+  if (pid == 0) {
+    sys::default_signal(SIGCHLD);
+    sys::default_signal(SIGPIPE);
+    g_chld_write = -1;
+    if (!move_fd_to(mess->release(), 0) || !move_fd_to(pipe->write.release(), 1) ||
+        ::dup2(1, 2) == -1)
+      ::_exit(111);
+    int code = 111;
+    try {
+      code = ops_.child(req);
+    } catch (...) {
+      code = 111;
+    }
+    ::_exit(code);
+  }
+  Slot& s = slots_[req.slot];
+  s.used = true;
+  s.pid = pid;
+  s.output = std::move(pipe->read);
+  s.status = {};
+  s.report = ops_.make_report();
+}
+
+void Loop::send(unsigned slot, std::string_view report) {
+  if (!writing_) return;
+  std::string msg(1, static_cast<char>(slot));
+  msg.append(report.substr(0, report.find('\0')));
+  msg.push_back('\0');
+  // When qmail-send has gone, deliveries still run to their end; nobody hears.
+  if (!io::write_all(out_, msg)) writing_ = false;
+}
+
+void Loop::reap_all() {
+  for (auto& s : slots_)
+    if (s.used && s.pid != 0) reap(s);
+}
+
+void Loop::reap(Slot& s) {
+  int w = 0;
+  pid_t r = ::waitpid(s.pid, &w, WNOHANG);
+  if (r == 0 || (r == -1 && errno == EINTR)) return;
+  if (r == s.pid) {
+    s.status.exited = WIFEXITED(w);
+    s.status.code = WIFEXITED(w) ? WEXITSTATUS(w) : 0;
+    s.status.signal = WIFSIGNALED(w) ? WTERMSIG(w) : 0;
+  } else {
+    s.status = {false, 0, 0};  // lost: report it as a crash, so mail is retried
+  }
+  s.pid = 0;
+  s.reaped_at = Clock::now();
+}
+
+void Loop::read_output(Slot& s) {
+  char buf[4096];
+  ssize_t n = ::read(s.output.get(), buf, sizeof buf);
+  if (n > 0) {
+    s.report->feed(std::string_view(buf, static_cast<std::size_t>(n)));
+  } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+    s.output.reset();
+    if (s.pid != 0) reap(s);  // usually gone by now: report without waiting for SIGCHLD
+  }
+}
+
+void Loop::finish_ready() {
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    Slot& s = slots_[i];
+    if (!s.used || s.pid != 0 || s.output.valid()) continue;
+    std::string report = s.report->finish(s.status);
+    s.report.reset();
+    s.used = false;
+    send(static_cast<unsigned>(i), report);
+  }
+}
+}  // namespace
+
+void BoundedText::feed(std::string_view bytes) {
+  if (stopped_) return;
+  auto nul = bytes.find('\0');
+  if (nul != std::string_view::npos) {
+    bytes = bytes.substr(0, nul);
+    stopped_ = true;
+  }
+  std::size_t room = max_ - text_.size();
+  if (bytes.size() > room) truncated_ = true;
+  text_.append(bytes.substr(0, room));
+}
+
+std::string BoundedText::text() const {
+  if (!truncated_) return text_;
+  return text_ + "\nError report too long, sorry.\n";
+}
+
+Status run_spawn(int in, int out, const SpawnConfig& config, const SpawnOps& ops) {
+  if (config.limit < 1 || config.limit > 255)
+    return Error{ErrorKind::kBug, 0, "spawn limit must be 1..255"};
+  Loop loop(in, out, config, ops);
+  return loop.run();
+}
+
+}  // namespace qmail::queue
