@@ -81,3 +81,17 @@ AC_DEFUN([QM_SPAWN_LIMIT], [
   AC_SUBST([QMAIL_SPAWN])
   AC_DEFINE_UNQUOTED([QMAIL_SPAWN], [$QMAIL_SPAWN], [most simultaneous deliveries (conf-spawn)])
 ])
+
+# QM_PATRN: permission bits that make a home directory or .qmail file unsafe
+# (qmail's conf-patrn).  qmail defaulted to 002; we refuse group-writable too.
+AC_DEFUN([QM_PATRN], [
+  AC_ARG_WITH([patrn],
+    [AS_HELP_STRING([--with-patrn=OCTAL],
+      [mode bits that make qmail-local refuse a home directory or .qmail file (default 022: group- or world-writable)])],
+    [QMAIL_PATRN=$withval], [QMAIL_PATRN=022])
+  case $QMAIL_PATRN in
+    ''|*[[!0-7]]*) AC_MSG_ERROR([--with-patrn needs an octal mode]) ;;
+  esac
+  AC_SUBST([QMAIL_PATRN])
+  AC_DEFINE_UNQUOTED([QMAIL_PATRN], [0$QMAIL_PATRN], [unsafe mode bits for homes and .qmail files (conf-patrn)])
+])

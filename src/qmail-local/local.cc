@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "base/auto.h"
 #include "base/exit_code.h"
 #include "base/fd.h"
 #include "base/str.h"
@@ -27,9 +28,10 @@ namespace {
 constexpr const char* kUsage =
     "qmail-local: usage: qmail-local [ -nN ] user homedir local dash ext domain sender "
     "defaultdelivery";
-// qmail's conf-patrn default: a world-writable home directory or .qmail file
-// means someone else may have chosen where this user's mail goes.
-constexpr mode_t kForbiddenModeBits = S_IWOTH;
+// conf-patrn (configure --with-patrn, default 022): a group- or world-writable
+// home directory or .qmail file means someone else may have chosen where this
+// user's mail goes.
+constexpr mode_t kForbiddenModeBits = autoconf::kPatrn;
 
 void say(int fd, std::string_view s) { (void)io::write_all(fd, s); }
 

@@ -386,6 +386,13 @@ START_TEST(writable_dot_qmail_defers) {
   ck_assert_int_eq(r.code, 111);
   ck_assert(contains(r.out, "Uh-oh: .qmail file is writable. (#4.7.0)"));
   ck_assert(read_file(s.home + "/Mailbox") == "<missing>");
+  // conf-patrn 022 (configure's default): group-writable is refused too
+  s.dot(".qmail", "./Mailbox\n", 0664);
+  ck_assert_int_eq(s.run("joe", "", "").code, 111);
+  ck_assert(read_file(s.home + "/Mailbox") == "<missing>");
+  s.dot(".qmail", "./Mailbox\n", 0644);
+  ck_assert_int_eq(::chmod(s.home.c_str(), 0775), 0);
+  ck_assert_int_eq(s.run("joe", "", "").code, 111);
   ck_assert_int_eq(::chmod(s.home.c_str(), 0757), 0);
   s.dot(".qmail", "./Mailbox\n", 0644);
   ck_assert_int_eq(s.run("joe", "", "").code, 111);

@@ -1,5 +1,5 @@
 // auto.h: what configure chose (qmail's auto_*): the home directory, the user
-// and group names, the queue split and the spawn limit.  Names only: uids are
+// and group names, the queue split, the spawn limit and conf-patrn.  Names only: uids are
 // looked up at run time (sys/users.h), never compiled in.
 #pragma once
 
@@ -10,6 +10,8 @@ namespace qmail::autoconf {
 inline constexpr const char* kHome = QMAIL_HOME;
 inline constexpr unsigned kSplit = QMAIL_SPLIT;
 inline constexpr unsigned kSpawn = QMAIL_SPAWN;
+/// Mode bits that make a home directory or .qmail file unsafe (conf-patrn).
+inline constexpr unsigned kPatrn = QMAIL_PATRN;
 
 inline constexpr const char* kUserAlias = QMAIL_USER_ALIAS;
 inline constexpr const char* kUserQmaild = QMAIL_USER_QMAILD;
