@@ -55,3 +55,5 @@ tests_fuzz_fuzz_dot_qmail_CXXFLAGS = $(QM_FUZZ_CXX)
 tests_fuzz_fuzz_dot_qmail_LDFLAGS = $(QM_FUZZ_LD)
 TESTS += tests/fuzz/fuzz_dot_qmail
 EXTRA_DIST += tests/fuzz/corpus/dot_qmail
+
+dist_man_MANS += man/qmail-command.8

@@ -23,3 +23,10 @@ tests_unit_check_parse_passwd_SOURCES = \
 tests_unit_check_parse_passwd_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_check_parse_passwd_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/check_parse_passwd
+
+check_PROGRAMS += tests/fuzz/fuzz_passwd_line
+tests_fuzz_fuzz_passwd_line_SOURCES = tests/fuzz/fuzz_passwd_line.cc $(QM_FUZZ_MAIN)
+tests_fuzz_fuzz_passwd_line_CXXFLAGS = $(QM_FUZZ_CXX)
+tests_fuzz_fuzz_passwd_line_LDFLAGS = $(QM_FUZZ_LD)
+TESTS += tests/fuzz/fuzz_passwd_line
+EXTRA_DIST += tests/fuzz/corpus/passwd_line
