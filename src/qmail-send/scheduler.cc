@@ -1,0 +1,350 @@
+#include "qmail-send/scheduler.h"
+
+#include <sys/stat.h>
+#include <utime.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <functional>
+
+#include "base/auto.h"
+#include "base/str.h"
+#include "log/escape.h"
+#include "qmail-send/bounce.h"
+#include "qmail-send/retry.h"
+#include "queue/paths.h"
+#include "sys/open.h"
+
+namespace qmail::send {
+
+namespace {
+// After trouble with the disk or with qmail-queue, wait this long; qmail
+// waits similarly rather than spinning on a broken file.
+constexpr std::time_t kTroubleRetry = 60;
+
+constexpr std::string_view kTooOld =
+    "I'm not going to try again; this message has been in the queue too long.";
+
+std::string chan_path(Channel c, std::uint64_t id) {
+  return queue::path(c == Channel::kLocal ? queue::Dir::kLocal : queue::Dir::kRemote, id,
+                     autoconf::kSplit);
+}
+
+void push(std::vector<std::pair<std::time_t, std::uint64_t>>& heap, std::time_t when,
+          std::uint64_t id) {
+  heap.emplace_back(when, id);
+  std::push_heap(heap.begin(), heap.end(), std::greater<>{});
+}
+}  // namespace
+
+Scheduler::Scheduler(const Log& log, Spawn& local, Spawn& remote, Cleaner& clean,
+                     unsigned local_limit, unsigned remote_limit)
+    : log_(log), spawns_{&local, &remote}, clean_(clean), spawn_limit_{local_limit, remote_limit} {
+  for (int c = 0; c < kChannels; ++c) slots_[c].resize(spawn_limit_[c]);
+}
+
+unsigned Scheduler::limit(Channel c) const {
+  return std::min(config_->concurrency[idx(c)], spawn_limit_[idx(c)]);
+}
+
+void Scheduler::log_status() const {
+  log_.status(busy_[0], limit(Channel::kLocal), busy_[1], limit(Channel::kRemote));
+}
+
+void Scheduler::add_job(std::uint64_t id, Channel c, std::time_t when) {
+  push(waiting_[idx(c)], when, id);
+}
+
+void Scheduler::add_check(std::uint64_t id, std::time_t when) { push(checks_, when, id); }
+
+void Scheduler::make_all_due(std::time_t now) {
+  for (auto& heap : waiting_)
+    for (auto& e : heap) e.first = std::min(e.first, now);
+  for (auto& heap : waiting_) std::make_heap(heap.begin(), heap.end(), std::greater<>{});
+  for (auto& e : checks_) e.first = std::min(e.first, now);
+  std::make_heap(checks_.begin(), checks_.end(), std::greater<>{});
+}
+
+bool Scheduler::start_pass(Channel c, std::time_t now) {
+  auto& heap = waiting_[idx(c)];
+  while (!heap.empty() && heap.front().first <= now) {
+    std::uint64_t id = heap.front().second;
+    std::pop_heap(heap.begin(), heap.end(), std::greater<>{});
+    heap.pop_back();
+    if (jobs_[idx(c)].count(id)) continue;  // already running: it reschedules itself
+    std::string path = chan_path(c, id);
+    auto fd = sys::open_read(path);
+    if (!fd) {
+      if (fd.error().errnum == ENOENT) {
+        add_check(id, now);
+      } else {
+        log_.line({"warning: trouble opening ", path, "; will try again later"});
+        add_job(id, c, now + kTroubleRetry);
+      }
+      continue;
+    }
+    std::string info = queue::path(queue::Dir::kInfo, id, autoconf::kSplit);
+    auto sender = queue::read_info_sender(info);
+    struct stat st;
+    if (!sender || ::stat(info.c_str(), &st) == -1) {
+      log_.line({"warning: trouble reading ", info, "; will try again later"});
+      add_job(id, c, now + kTroubleRetry);
+      continue;
+    }
+    Job& job = jobs_[idx(c)][id];
+    job.birth = st.st_mtime;
+    job.sender = std::move(*sender);
+    Pass& p = pass_[idx(c)];
+    p.active = true;
+    p.id = id;
+    p.path = std::move(path);
+    p.fd = std::move(*fd);
+    p.reader = std::make_unique<queue::RecordReader>(p.fd.get());
+    return true;
+  }
+  return false;
+}
+
+void Scheduler::end_pass(Channel c, bool unfinished, std::time_t now) {
+  Pass& p = pass_[idx(c)];
+  if (!p.active) return;
+  Job& job = jobs_[idx(c)][p.id];
+  job.hit_eof = true;
+  if (unfinished) job.unfinished = true;
+  p.active = false;
+  p.fd.reset();
+  p.reader.reset();
+  maybe_end_job(c, p.id, now);
+}
+
+void Scheduler::feed_one(Channel c, std::time_t now) {
+  Pass& p = pass_[idx(c)];
+  Job& job = jobs_[idx(c)][p.id];
+  std::string rec;
+  std::uint64_t offset = 0;
+  for (;;) {
+    auto got = p.reader->next(rec, offset);
+    if (!got) {
+      log_.line({"warning: trouble reading ", p.path, ": ", got.error().text(),
+                 "; will try again later"});
+      end_pass(c, true, now);
+      return;
+    }
+    if (!*got) {
+      end_pass(c, false, now);
+      return;
+    }
+    if (!rec.empty() && rec[0] == 'D') continue;
+    if (!rec.empty() && rec[0] == 'T') {
+      deliver(c, job, offset, rec.substr(1));
+      return;
+    }
+    log_.line({"warning: unknown record type in ", p.path});
+  }
+}
+
+void Scheduler::dispatch(std::time_t now) {
+  for (Channel c : {Channel::kLocal, Channel::kRemote}) {
+    while (!stopping_ && !lost_ && busy_[idx(c)] < limit(c)) {
+      if (!pass_[idx(c)].active && !start_pass(c, now)) break;
+      feed_one(c, now);
+    }
+  }
+}
+
+void Scheduler::deliver(Channel c, Job& job, std::uint64_t offset, std::string rcpt) {
+  auto& slots = slots_[idx(c)];
+  auto free = std::find_if(slots.begin(), slots.end(), [](const Slot& s) { return !s.used; });
+  if (free == slots.end()) return;  // cannot happen: busy < limit <= slots
+  std::uint64_t id = pass_[idx(c)].id;
+  std::string mess = fmt_u64(queue::split_of(id, autoconf::kSplit)) + "/" + fmt_u64(id);
+  unsigned slot = static_cast<unsigned>(free - slots.begin());
+  if (auto st = spawns_[idx(c)]->request(slot, mess, job.sender, rcpt); !st) {
+    log_.line({"alert: oh no! lost ", c == Channel::kLocal ? "qmail-lspawn" : "qmail-rspawn",
+               " connection! dying..."});
+    lost_ = true;
+    return;
+  }
+  free->used = true;
+  free->id = id;
+  free->offset = offset;
+  free->number = ++deliveries_;
+  free->rcpt = std::move(rcpt);
+  ++busy_[idx(c)];
+  ++job.inflight;
+  log_.line({"starting delivery ", fmt_u64(free->number), ": msg ", fmt_u64(id), " to ",
+             channel_name(c), " ", log::escape(free->rcpt)});
+  log_status();
+}
+
+bool Scheduler::handle_reports(Channel c, std::time_t now) {
+  auto more = spawns_[idx(c)]->read_reports();
+  if (!more || !*more) {
+    log_.line({"alert: oh no! lost ", c == Channel::kLocal ? "qmail-lspawn" : "qmail-rspawn",
+               " connection! dying..."});
+    lost_ = true;
+    return false;
+  }
+  Report r;
+  while (spawns_[idx(c)]->next_report(r)) finish_report(c, r, now);
+  return true;
+}
+
+void Scheduler::finish_report(Channel c, const Report& r, std::time_t now) {
+  auto& slots = slots_[idx(c)];
+  if (r.slot >= slots.size() || !slots[r.slot].used) {
+    log_.line({"warning: internal error: delivery report out of range"});
+    return;
+  }
+  Slot s = std::move(slots[r.slot]);
+  slots[r.slot] = Slot{};
+  --busy_[idx(c)];
+  Job& job = jobs_[idx(c)][s.id];
+  --job.inflight;
+  const std::string path = chan_path(c, s.id);
+  const std::string num = fmt_u64(s.number);
+  char status = r.status;
+  std::string text = r.text;
+  if (status == 'Z' && past_lifetime(job.birth, now, config_->queuelifetime)) {
+    status = 'D';
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    text += kTooOld;
+  }
+  bool done = false;
+  switch (status) {
+    case 'K':
+      log_.line({"delivery ", num, ": success: ", log_text(text)});
+      done = true;
+      break;
+    case 'Z':
+      log_.line({"delivery ", num, ": deferral: ", log_text(text)});
+      break;
+    case 'D':
+      log_.line({"delivery ", num, ": failure: ", log_text(text)});
+      if (auto st = queue::append_bounce(queue::path(queue::Dir::kBounce, s.id, autoconf::kSplit),
+                                         s.rcpt, text);
+          !st) {
+        log_.line({"alert: unable to append to bounce message: ", st.error().text(),
+                   "; will try again later"});
+      } else {
+        job.bounced = true;
+        done = true;
+      }
+      break;
+    default:
+      log_.line({"delivery ", num, ": report mangled, will defer"});
+      break;
+  }
+  if (done) {
+    if (auto st = queue::mark_done(path, s.offset); !st) {
+      log_.line({"warning: trouble marking ", path, ": ", st.error().text(),
+                 "; message will be delivered twice!"});
+      done = false;
+    }
+  }
+  if (!done) job.unfinished = true;
+  log_status();
+  maybe_end_job(c, s.id, now);
+}
+
+void Scheduler::maybe_end_job(Channel c, std::uint64_t id, std::time_t now) {
+  auto it = jobs_[idx(c)].find(id);
+  if (it == jobs_[idx(c)].end()) return;
+  const Job& job = it->second;
+  if (!job.hit_eof || job.inflight > 0) return;
+  if (pass_[idx(c)].active && pass_[idx(c)].id == id) return;
+  bool unfinished = job.unfinished, bounced = job.bounced;
+  std::time_t birth = job.birth;
+  jobs_[idx(c)].erase(it);
+  if (stopping_) return;  // its file's mtime brings it back at the next start
+  if (!unfinished) {
+    std::string path = chan_path(c, id);
+    if (::unlink(path.c_str()) == -1 && errno != ENOENT) {
+      log_.line({"warning: unable to unlink ", path, "; will try again later"});
+      add_job(id, c, now + kTroubleRetry);
+      return;
+    }
+    add_check(id, now);
+    return;
+  }
+  add_job(id, c, next_retry(birth, now, c));
+  if (bounced) add_check(id, now);
+}
+
+void Scheduler::run_checks(std::time_t now, unsigned budget) {
+  while (budget-- > 0 && !lost_ && !checks_.empty() && checks_.front().first <= now) {
+    std::uint64_t id = checks_.front().second;
+    std::pop_heap(checks_.begin(), checks_.end(), std::greater<>{});
+    checks_.pop_back();
+    check_message(id, now);
+  }
+}
+
+void Scheduler::check_message(std::uint64_t id, std::time_t now) {
+  if (jobs_[0].count(id) || jobs_[1].count(id)) return;  // its end checks again
+  const std::string info = queue::path(queue::Dir::kInfo, id, autoconf::kSplit);
+  auto have_info = sys::exists(info);
+  if (have_info && !*have_info) return;  // finished already, or not preprocessed yet
+  if (auto st = send_bounce(*config_, log_, id, now); !st) {
+    log_.line({"warning: ", st.error().text(), "; will try again later"});
+    add_check(id, now + kTroubleRetry);
+    return;
+  }
+  for (Channel c : {Channel::kLocal, Channel::kRemote}) {
+    auto there = sys::exists(chan_path(c, id));
+    if (!there) {
+      add_check(id, now + kTroubleRetry);
+      return;
+    }
+    if (*there) return;  // still scheduled on that channel
+  }
+  auto answer = clean_.ask("foop", id);
+  if (!answer) {
+    log_.line({"alert: oh no! lost qmail-clean connection! dying..."});
+    lost_ = true;
+    return;
+  }
+  if (*answer != '+') {
+    log_.line({"warning: qmail-clean unable to clean up foop/", fmt_u64(id)});
+    add_check(id, now + kTroubleRetry);
+    return;
+  }
+  if (::unlink(info.c_str()) == -1 && errno != ENOENT) {
+    log_.line({"warning: unable to unlink ", info, "; will try again later"});
+    add_check(id, now + kTroubleRetry);
+    return;
+  }
+  log_.line({"end msg ", fmt_u64(id)});
+}
+
+int Scheduler::wait_seconds(std::time_t now, int cap) const {
+  std::time_t best = cap;
+  auto consider = [&](std::time_t when) {
+    best = std::min(best, std::max<std::time_t>(0, when - now));
+  };
+  for (Channel c : {Channel::kLocal, Channel::kRemote}) {
+    if (stopping_ || busy_[idx(c)] >= limit(c)) continue;
+    if (pass_[idx(c)].active) consider(now);
+    if (!waiting_[idx(c)].empty()) consider(waiting_[idx(c)].front().first);
+  }
+  if (!checks_.empty()) consider(checks_.front().first);
+  return static_cast<int>(best);
+}
+
+void Scheduler::stop(std::time_t now) {
+  stopping_ = true;
+  for (Channel c : {Channel::kLocal, Channel::kRemote}) end_pass(c, true, now);
+}
+
+void Scheduler::save_schedule(std::time_t now) const {
+  for (Channel c : {Channel::kLocal, Channel::kRemote}) {
+    for (const auto& e : waiting_[idx(c)]) {
+      std::string path = chan_path(c, e.second);
+      struct utimbuf ut = {now, e.first};
+      if (::utime(path.c_str(), &ut) == -1 && errno != ENOENT)
+        log_.line({"warning: unable to utime ", path, "; it will be tried at once at restart"});
+    }
+  }
+}
+
+}  // namespace qmail::send

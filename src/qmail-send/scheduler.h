@@ -1,0 +1,114 @@
+// scheduler.h: qmail-send's delivery scheduling.  Each (message, channel) with
+// pending recipients waits in a priority queue by its next retry time; when it
+// is due and a spawn slot is free, one pass reads its local/ or remote/ file
+// record by record (memory stays bounded whatever its size) and hands each `T`
+// recipient to the spawn.  Reports come back per slot; results are checkpointed
+// in the file (mark_done) and permanent failures go to bounce/N first.  A
+// message whose files have no `T` left gets its bounce sent and is removed.
+// Runs inside the queue directory; queue files are trusted in format only.
+#pragma once
+
+#include <cstdint>
+#include <ctime>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/fd.h"
+#include "qmail-send/log.h"
+#include "qmail-send/peers.h"
+#include "qmail-send/rewrite.h"
+#include "qmail-send/settings.h"
+#include "queue/records.h"
+
+namespace qmail::send {
+
+class Scheduler {
+ public:
+  /// `limits` are the spawns' concurrency bytes; the config may lower them.
+  Scheduler(const Log& log, Spawn& local, Spawn& remote, Cleaner& clean, unsigned local_limit,
+            unsigned remote_limit);
+
+  void set_config(const Config* config) { config_ = config; }
+
+  /// A (message, channel) job due at `when`.
+  void add_job(std::uint64_t id, Channel c, std::time_t when);
+  /// The message is to be checked at `when`: bounce sent, removed when finished.
+  void add_check(std::uint64_t id, std::time_t when);
+  /// SIGALRM: everything waiting is due now.
+  void make_all_due(std::time_t now);
+
+  /// Starts deliveries while slots are free and jobs are due.
+  void dispatch(std::time_t now);
+  /// Reads and handles what the spawn of `c` reported.  False when it is gone.
+  bool handle_reports(Channel c, std::time_t now);
+  /// Handles up to `budget` due message checks.
+  void run_checks(std::time_t now, unsigned budget);
+
+  /// Seconds until something is due (capped at `cap`), 0 when something is.
+  [[nodiscard]] int wait_seconds(std::time_t now, int cap) const;
+  /// SIGTERM: no new deliveries; the passes in progress stop.
+  void stop(std::time_t now);
+  [[nodiscard]] unsigned busy(Channel c) const { return busy_[idx(c)]; }
+  [[nodiscard]] unsigned busy_total() const { return busy_[0] + busy_[1]; }
+  /// Records each waiting job's next retry time as its file's mtime, so a
+  /// restarted qmail-send keeps the schedule (qmail does the same).
+  void save_schedule(std::time_t now) const;
+  /// True when a peer was lost; the caller exits 111.
+  [[nodiscard]] bool lost() const { return lost_; }
+
+ private:
+  using Entry = std::pair<std::time_t, std::uint64_t>;  // (when, message)
+  struct Job {
+    std::time_t birth = 0;
+    std::string sender;
+    unsigned inflight = 0;
+    bool hit_eof = false;
+    bool unfinished = false;  // a recipient is still T after this pass
+    bool bounced = false;
+  };
+  struct Pass {
+    bool active = false;
+    std::uint64_t id = 0;
+    std::string path;
+    Fd fd;
+    std::unique_ptr<queue::RecordReader> reader;
+  };
+  struct Slot {
+    bool used = false;
+    std::uint64_t id = 0;
+    std::uint64_t offset = 0;
+    std::uint64_t number = 0;
+    std::string rcpt;
+  };
+
+  static int idx(Channel c) { return static_cast<int>(c); }
+  unsigned limit(Channel c) const;
+  bool start_pass(Channel c, std::time_t now);
+  void end_pass(Channel c, bool unfinished, std::time_t now);
+  void feed_one(Channel c, std::time_t now);
+  void deliver(Channel c, Job& job, std::uint64_t offset, std::string rcpt);
+  void finish_report(Channel c, const Report& r, std::time_t now);
+  void maybe_end_job(Channel c, std::uint64_t id, std::time_t now);
+  void check_message(std::uint64_t id, std::time_t now);
+  void log_status() const;
+
+  const Log& log_;
+  Spawn* spawns_[kChannels];
+  Cleaner& clean_;
+  const Config* config_ = nullptr;
+  unsigned spawn_limit_[kChannels];
+  unsigned busy_[kChannels] = {0, 0};
+  std::vector<Slot> slots_[kChannels];
+  std::vector<Entry> waiting_[kChannels];  // min-heaps by time
+  std::vector<Entry> checks_;
+  std::map<std::uint64_t, Job> jobs_[kChannels];
+  Pass pass_[kChannels];
+  std::uint64_t deliveries_ = 0;
+  bool stopping_ = false;
+  bool lost_ = false;
+};
+
+}  // namespace qmail::send

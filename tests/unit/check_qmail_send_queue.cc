@@ -1,0 +1,360 @@
+// Unit tests for qmail-send against a queue in a temporary directory: the
+// record files and their checkpoint (queue/records.h), preprocessing of
+// todo/, and the scheduler talking to spawns and qmail-clean over pipes.
+#include <fcntl.h>
+#include <ftw.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "base/auto.h"
+#include "base/fd.h"
+#include "base/str.h"
+#include "qmail-send/settings.h"
+#include "qmail-send/log.h"
+#include "qmail-send/peers.h"
+#include "qmail-send/scheduler.h"
+#include "qmail-send/todo.h"
+#include "queue/paths.h"
+#include "queue/records.h"
+#include "sys/open.h"
+
+// check.h defines macros (fail) that break standard headers: it comes last.
+#include <check.h>
+
+#include "check_main.h"
+
+using namespace qmail;
+using namespace qmail::send;
+
+namespace {
+// The bytes of a literal, NULs included, without its terminating NUL.
+template <std::size_t N>
+std::string B(const char (&s)[N]) {
+  return std::string(s, N - 1);
+}
+
+// Makes a fresh queue tree and enters it.
+char g_dir[] = "/tmp/check_send.XXXXXX";
+
+void enter_temp_queue() {
+  ck_assert(mkdtemp(g_dir) != nullptr);
+  ck_assert_int_eq(chdir(g_dir), 0);
+  for (const char* d : {"mess", "info", "local", "remote", "intd", "todo", "bounce", "lock", "pid"})
+    ck_assert_int_eq(mkdir(d, 0700), 0);
+  for (const char* d : {"mess", "info", "local", "remote"})
+    for (unsigned s = 0; s < autoconf::kSplit; ++s)
+      ck_assert_int_eq(mkdir((std::string(d) + "/" + fmt_u64(s)).c_str(), 0700), 0);
+}
+
+int remove_one(const char* path, const struct stat*, int, struct FTW*) { return ::remove(path); }
+void leave_temp_queue() {
+  if (chdir("/") == 0) nftw(g_dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+std::string slurp(const std::string& path) {
+  std::string out;
+  bool found = false;
+  ck_assert(sys::read_file(path, out, 1 << 20, &found).ok());
+  ck_assert_msg(found, "%s missing", path.c_str());
+  return out;
+}
+
+void spit(const std::string& path, std::string_view data) {
+  ck_assert(sys::write_file_atomic(path, data, 0600).ok());
+}
+
+bool gone(const std::string& path) { return access(path.c_str(), F_OK) == -1; }
+
+// Everything a pipe holds right now (the pipes here are never left empty-blocking).
+std::string drain(int fd) {
+  fcntl(fd, F_SETFL, O_NONBLOCK);
+  std::string out;
+  char buf[4096];
+  for (int i = 0; i < 100; ++i) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+void put(int fd, std::string_view s) {
+  ck_assert(write(fd, s.data(), s.size()) == static_cast<ssize_t>(s.size()));
+}
+
+// The pipes of a qmail-send with fake peers: the test plays the spawns and
+// qmail-clean by reading requests and writing answers.
+struct Rig {
+  Pipe log, lreq, lrep, rreq, rrep, creq, crep;
+  Config config;
+  std::unique_ptr<Log> logger;
+  std::unique_ptr<Spawn> lspawn, rspawn;
+  std::unique_ptr<Cleaner> clean;
+  std::unique_ptr<Scheduler> sched;
+  std::unique_ptr<Preprocessor> pre;
+
+  Rig() {
+    for (Pipe* p : {&log, &lreq, &lrep, &rreq, &rrep, &creq, &crep})
+      *p = std::move(make_pipe()).value();
+    fcntl(log.write.get(), F_SETFL, O_NONBLOCK);
+    config.rules.locals.insert("local.test");
+    config.rules.envnoathost = "local.test";
+    config.rules.add_virtualdomains({"virt.test:pfx"});
+    config.concurrency[0] = config.concurrency[1] = 2;
+    logger = std::make_unique<Log>(log.write.get());
+    lspawn = std::make_unique<Spawn>(lreq.write.get(), lrep.read.get());
+    rspawn = std::make_unique<Spawn>(rreq.write.get(), rrep.read.get());
+    clean = std::make_unique<Cleaner>(creq.write.get(), crep.read.get());
+    sched = std::make_unique<Scheduler>(*logger, *lspawn, *rspawn, *clean, 4, 4);
+    sched->set_config(&config);
+    pre = std::make_unique<Preprocessor>(*logger, *clean);
+    pre->set_config(&config);
+  }
+};
+
+const std::uint64_t kId = 100;  // split 100 % 23 = 8 with the default split
+std::string p(queue::Dir d) { return queue::path(d, kId, autoconf::kSplit); }
+
+void queue_message(std::string_view envelope) {
+  spit(p(queue::Dir::kMess), "Subject: test\n\nhello\n");
+  spit(p(queue::Dir::kIntd), envelope);
+  ck_assert_int_eq(link(p(queue::Dir::kIntd).c_str(), p(queue::Dir::kTodo).c_str()), 0);
+}
+
+const std::string kEnvelope = B("u1000\0p42\0Fa@b.net\0Tx@local.test\0Ty@far.net\0Tz@virt.test\0");
+}  // namespace
+
+START_TEST(record_reader_reports_offsets) {
+  enter_temp_queue();
+  spit("f", B("Tone\0Dtwo\0Tthree\0"));
+  auto fd = sys::open_read("f");
+  queue::RecordReader r(fd->get());
+  std::string rec;
+  std::uint64_t off = 99;
+  ck_assert(*r.next(rec, off) && rec == "Tone" && off == 0);
+  ck_assert(*r.next(rec, off) && rec == "Dtwo" && off == 5);
+  ck_assert(*r.next(rec, off) && rec == "Tthree" && off == 10);
+  ck_assert(!*r.next(rec, off));
+}
+END_TEST
+
+START_TEST(record_reader_rejects_truncated_and_huge) {
+  enter_temp_queue();
+  spit("f", B("Tone\0Ttw"));
+  auto fd = sys::open_read("f");
+  queue::RecordReader r(fd->get());
+  std::string rec;
+  std::uint64_t off = 0;
+  ck_assert(*r.next(rec, off));
+  auto bad = r.next(rec, off);
+  ck_assert(!bad.ok());
+  spit("g", std::string(queue::kMaxRecord + 10, 'T'));
+  auto gfd = sys::open_read("g");
+  queue::RecordReader g(gfd->get());
+  ck_assert(!g.next(rec, off).ok());
+}
+END_TEST
+
+START_TEST(mark_done_checkpoints_one_record) {
+  enter_temp_queue();
+  spit("f", B("Tone\0Ttwo\0"));
+  ck_assert(queue::mark_done("f", 5).ok());
+  ck_assert(slurp("f") == B("Tone\0Dtwo\0"));
+  std::uint64_t done = 0;
+  ck_assert_uint_eq(*queue::count_pending("f", &done), 1);
+  ck_assert_uint_eq(done, 1);
+  ck_assert(!queue::mark_done("missing", 0).ok());
+}
+END_TEST
+
+START_TEST(info_and_bounce_records_round_trip) {
+  enter_temp_queue();
+  ck_assert(queue::write_info("i1", "joe@x").ok());
+  ck_assert(*queue::read_info_sender("i1") == "joe@x");
+  ck_assert(queue::append_bounce("b1", "a@b", "no\n").ok());
+  ck_assert(queue::append_bounce("b1", "c@d", "gone").ok());
+  ck_assert(slurp("b1") == B("a@b\0no\n\0c@d\0gone\0"));
+  spit("i2", "Xjunk");
+  ck_assert(!queue::read_info_sender("i2").ok());
+  ck_assert(queue::read_info_sender("i3").error().errnum == ENOENT);
+}
+END_TEST
+
+START_TEST(preprocessing_splits_and_rewrites) {
+  enter_temp_queue();
+  Rig rig;
+  queue_message(kEnvelope);
+  put(rig.crep.write.get(), "+");
+  rig.pre->work(10, 1000, *rig.sched);
+  std::string log = drain(rig.log.read.get());
+  ck_assert_msg(slurp(p(queue::Dir::kLocal)) == B("Tx@local.test\0Tpfx-z@virt.test\0"), "%s",
+                log.c_str());
+  ck_assert(slurp(p(queue::Dir::kRemote)) == B("Ty@far.net\0"));
+  ck_assert(slurp(p(queue::Dir::kInfo)) == B("Fa@b.net\0"));
+  ck_assert(drain(rig.creq.read.get()) == B("todo/100\0"));
+  ck_assert_msg(log.find("new msg 100\ninfo msg 100: bytes 21 from <a@b.net> qp 42 uid 1000\n") !=
+                    std::string::npos,
+                "%s", log.c_str());
+}
+END_TEST
+
+START_TEST(preprocessing_drops_todo_without_message) {
+  enter_temp_queue();
+  Rig rig;
+  queue_message(kEnvelope);
+  unlink(p(queue::Dir::kMess).c_str());
+  put(rig.crep.write.get(), "+");
+  rig.pre->work(10, 1000, *rig.sched);
+  ck_assert(drain(rig.creq.read.get()) == B("todo/100\0"));
+  ck_assert(gone(p(queue::Dir::kInfo)));
+}
+END_TEST
+
+START_TEST(preprocessing_leaves_bad_envelope_for_later) {
+  enter_temp_queue();
+  Rig rig;
+  queue_message(B("u1\0p2\0Fa@b\0Qodd\0"));
+  rig.pre->work(10, 1000, *rig.sched);
+  ck_assert(drain(rig.creq.read.get()).empty());
+  ck_assert(gone(p(queue::Dir::kInfo)));
+  ck_assert(drain(rig.log.read.get()).find("unknown record type in todo/100") != std::string::npos);
+}
+END_TEST
+
+START_TEST(deliveries_checkpoint_and_finish_message) {
+  enter_temp_queue();
+  Rig rig;
+  queue_message(kEnvelope);
+  put(rig.crep.write.get(), "+");
+  rig.pre->work(10, 1000, *rig.sched);
+  drain(rig.creq.read.get());
+  rig.sched->dispatch(1000);
+  ck_assert(drain(rig.lreq.read.get()) == B("\x00"
+                                            "8/100\0a@b.net\0x@local.test\0"
+                                            "\x01"
+                                            "8/100\0a@b.net\0pfx-z@virt.test\0"));
+  ck_assert(drain(rig.rreq.read.get()) == B("\x00"
+                                            "8/100\0a@b.net\0y@far.net\0"));
+  ck_assert_uint_eq(rig.sched->busy(Channel::kLocal), 2);
+
+  put(rig.lrep.write.get(), B("\x01"
+                              "Kdid 0+0+1\n\0"));
+  ck_assert(rig.sched->handle_reports(Channel::kLocal, 1001));
+  ck_assert(slurp(p(queue::Dir::kLocal)) == B("Tx@local.test\0Dpfx-z@virt.test\0"));
+  put(rig.lrep.write.get(), B("\x00"
+                              "Kok\0"));
+  ck_assert(rig.sched->handle_reports(Channel::kLocal, 1001));
+  ck_assert_int_eq(rig.sched->wait_seconds(1001, 100), 0);  // the pass has not seen the end
+  rig.sched->dispatch(1001);
+  ck_assert(gone(p(queue::Dir::kLocal)));  // no T left: the list goes
+
+  put(rig.rrep.write.get(), B("\x00"
+                              "Kaccepted\0"));
+  ck_assert(rig.sched->handle_reports(Channel::kRemote, 1002));
+  ck_assert(gone(p(queue::Dir::kRemote)));
+  put(rig.crep.write.get(), "+");
+  rig.sched->run_checks(1002, 10);
+  ck_assert(drain(rig.creq.read.get()) == B("foop/100\0"));
+  ck_assert(gone(p(queue::Dir::kInfo)));
+  std::string log = drain(rig.log.read.get());
+  ck_assert_msg(
+      log.find("starting delivery 1: msg 100 to local x@local.test\n") != std::string::npos, "%s",
+      log.c_str());
+  ck_assert(log.find("delivery 2: success: did_0+0+1/\n") != std::string::npos);
+  ck_assert(log.find("status: local 1/2 remote 1/2\n") != std::string::npos);
+  ck_assert(log.find("end msg 100\n") != std::string::npos);
+}
+END_TEST
+
+START_TEST(failures_go_to_bounce_before_the_checkpoint) {
+  enter_temp_queue();
+  Rig rig;
+  queue_message(B("u1\0p2\0Fa@b\0Tx@local.test\0Tq@local.test\0"));
+  put(rig.crep.write.get(), "+");
+  rig.pre->work(10, 1000, *rig.sched);
+  rig.sched->dispatch(1000);
+  put(rig.lrep.write.get(), B("\x00"
+                              "DSorry, no mailbox here.\n\0"));
+  put(rig.lrep.write.get(), B("\x01"
+                              "Zdisk full\0"));
+  ck_assert(rig.sched->handle_reports(Channel::kLocal, 1001));
+  ck_assert(slurp(p(queue::Dir::kLocal)) == B("Dx@local.test\0Tq@local.test\0"));
+  ck_assert(slurp(p(queue::Dir::kBounce)) == B("x@local.test\0Sorry, no mailbox here.\n\0"));
+  // the deferred recipient waits for the next step of the schedule
+  ck_assert_uint_eq(rig.sched->busy(Channel::kLocal), 0);
+  rig.sched->dispatch(1050);
+  ck_assert_uint_eq(rig.sched->busy(Channel::kLocal), 0);
+  rig.sched->dispatch(1200);
+  ck_assert_uint_eq(rig.sched->busy(Channel::kLocal), 1);
+  std::string log = drain(rig.log.read.get());
+  ck_assert(log.find("delivery 1: failure: Sorry,_no_mailbox_here./\n") != std::string::npos);
+  ck_assert(log.find("delivery 2: deferral: disk_full\n") != std::string::npos);
+}
+END_TEST
+
+START_TEST(old_message_deferral_becomes_failure) {
+  enter_temp_queue();
+  Rig rig;
+  rig.config.queuelifetime = 10;
+  queue_message(B("u1\0p2\0Fa@b\0Tx@local.test\0"));
+  put(rig.crep.write.get(), "+");
+  rig.pre->work(10, 1000, *rig.sched);
+  rig.sched->dispatch(1000);
+  put(rig.lrep.write.get(), B("\x00"
+                              "Ztry later\0"));
+  ck_assert(rig.sched->handle_reports(Channel::kLocal, std::time(nullptr) + 100));
+  std::string b = slurp(p(queue::Dir::kBounce));
+  ck_assert(b.find("try later\nI'm not going to try again") != std::string::npos);
+  ck_assert(gone(p(queue::Dir::kLocal)));
+}
+END_TEST
+
+START_TEST(mangled_and_stray_reports_are_survived) {
+  enter_temp_queue();
+  Rig rig;
+  queue_message(B("u1\0p2\0Fa@b\0Tx@local.test\0"));
+  put(rig.crep.write.get(), "+");
+  rig.pre->work(10, 1000, *rig.sched);
+  rig.sched->dispatch(1000);
+  put(rig.lrep.write.get(), B("\x03"
+                              "Kwho?\0"
+                              "\x00"
+                              "?huh\0"));
+  ck_assert(rig.sched->handle_reports(Channel::kLocal, 1001));
+  ck_assert(slurp(p(queue::Dir::kLocal)) == B("Tx@local.test\0"));
+  std::string log = drain(rig.log.read.get());
+  ck_assert(log.find("delivery report out of range") != std::string::npos);
+  ck_assert(log.find("delivery 1: report mangled, will defer") != std::string::npos);
+  rig.lrep.write.reset();  // the spawn dies
+  ck_assert(!rig.sched->handle_reports(Channel::kLocal, 1002));
+  ck_assert(rig.sched->lost());
+}
+END_TEST
+
+Suite* make_suite() {
+  Suite* s = suite_create("qmail_send_queue");
+  TCase* rec = tcase_create("records");
+  tcase_add_checked_fixture(rec, nullptr, leave_temp_queue);
+  tcase_add_test(rec, record_reader_reports_offsets);
+  tcase_add_test(rec, record_reader_rejects_truncated_and_huge);
+  tcase_add_test(rec, mark_done_checkpoints_one_record);
+  tcase_add_test(rec, info_and_bounce_records_round_trip);
+  suite_add_tcase(s, rec);
+  TCase* pre = tcase_create("Preprocessor");
+  tcase_add_checked_fixture(pre, nullptr, leave_temp_queue);
+  tcase_add_test(pre, preprocessing_splits_and_rewrites);
+  tcase_add_test(pre, preprocessing_drops_todo_without_message);
+  tcase_add_test(pre, preprocessing_leaves_bad_envelope_for_later);
+  suite_add_tcase(s, pre);
+  TCase* sch = tcase_create("Scheduler");
+  tcase_add_checked_fixture(sch, nullptr, leave_temp_queue);
+  tcase_add_test(sch, deliveries_checkpoint_and_finish_message);
+  tcase_add_test(sch, failures_go_to_bounce_before_the_checkpoint);
+  tcase_add_test(sch, old_message_deferral_becomes_failure);
+  tcase_add_test(sch, mangled_and_stray_reports_are_survived);
+  suite_add_tcase(s, sch);
+  return s;
+}
