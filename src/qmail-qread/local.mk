@@ -14,7 +14,7 @@ dist_man_MANS += man/qmail-qread.8
 
 check_PROGRAMS += tests/unit/check_qmail_qread
 tests_unit_check_qmail_qread_SOURCES = tests/unit/check_qmail_qread.cc tests/unit/check_main.h
-tests_unit_check_qmail_qread_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_check_qmail_qread_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/src
 tests_unit_check_qmail_qread_LDADD = \
 	src/qmail-qread/libqmail-qread.la \
 	src/qmail-qstat/libqmail-qstat.la \

@@ -29,7 +29,7 @@ TESTS += tests/unit/check_parse_envelope
 
 check_PROGRAMS += tests/unit/check_qmail_queue
 tests_unit_check_qmail_queue_SOURCES = tests/unit/check_qmail_queue.cc tests/unit/check_main.h
-tests_unit_check_qmail_queue_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_check_qmail_queue_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/src
 tests_unit_check_qmail_queue_LDADD = src/qmail-queue/libqmail-queue.la $(UNIT_LDADD)
 TESTS += tests/unit/check_qmail_queue
 

@@ -12,10 +12,10 @@
 #include <ctime>
 #include <string>
 
-#include "../src/qmail-qread/qread.h"
-#include "../src/qmail-qstat/qstat.h"
 #include "base/auto.h"
 #include "check_main.h"
+#include "qmail-qread/qread.h"
+#include "qmail-qstat/qstat.h"
 #include "sys/open.h"
 
 using namespace qmail;

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "../src/qmail-queue/queue.h"
 #include "base/auto.h"
 #include "base/exit_code.h"
 #include "check_main.h"
+#include "qmail-queue/queue.h"
 #include "queue/message_file.h"
 #include "sys/open.h"
 
