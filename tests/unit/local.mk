@@ -26,3 +26,15 @@ tests_unit_check_exit_codes_SOURCES = tests/unit/check_exit_codes.cc tests/unit/
 tests_unit_check_exit_codes_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_check_exit_codes_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/check_exit_codes
+
+check_PROGRAMS += tests/unit/check_queue
+tests_unit_check_queue_SOURCES = tests/unit/check_queue.cc tests/unit/check_main.h
+tests_unit_check_queue_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_check_queue_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/check_queue
+
+check_PROGRAMS += tests/unit/check_sys
+tests_unit_check_sys_SOURCES = tests/unit/check_sys.cc tests/unit/check_main.h
+tests_unit_check_sys_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_check_sys_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/check_sys
