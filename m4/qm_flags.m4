@@ -37,6 +37,20 @@ AC_DEFUN([QM_HARDENING], [
   fi
 ])
 
+# QM_STATIC_RUNTIME: programs started once per message (qmail-queue,
+# qmail-local, qmail-inject) pay for every shared library at each exec:
+# loading libstdc++ costs about 0.3 ms here (DESIGN §7), so the C++ runtime
+# is linked statically unless --disable-static-runtime.
+AC_DEFUN([QM_STATIC_RUNTIME], [
+  AC_ARG_ENABLE([static-runtime], [AS_HELP_STRING([--disable-static-runtime],
+    [link libstdc++ and libgcc dynamically (default: statically, for quicker exec)])],
+    [qm_static_runtime=$enableval], [qm_static_runtime=yes])
+  if test "x$qm_static_runtime" = xyes; then
+    QM_ADD_LDFLAG([-static-libstdc++])
+    QM_ADD_LDFLAG([-static-libgcc])
+  fi
+])
+
 AC_DEFUN([QM_DEVELOPER_OPTIONS], [
   AC_ARG_ENABLE([werror], [AS_HELP_STRING([--enable-werror], [treat warnings as errors])],
     [test "x$enableval" = xyes && QM_CXXFLAGS="$QM_CXXFLAGS -Werror"])

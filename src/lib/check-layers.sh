@@ -1,7 +1,7 @@
 #!/bin/sh
 # check-layers.sh: a directory of src/lib includes only from earlier layers
 # (STYLE.md, with sys split out below the rest so control can read files):
-# base; io, parse; sys; control, queue, net, log, tls.  compat is
+# base; io, parse; sys; control, queue, net, log, tls, mailbox; inject.  compat is
 # usable everywhere.  Prints TAP.
 src=${top_srcdir:-.}/src/lib
 layer() {
@@ -9,6 +9,7 @@ layer() {
     base|compat) echo 1 ;;
     io|parse) echo 2 ;;
     sys) echo 3 ;;
+    inject) echo 5 ;;
     *) echo 4 ;;
   esac
 }

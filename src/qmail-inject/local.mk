@@ -1,26 +1,24 @@
-# src/qmail-inject: the qmail-inject program (qmail-inject(8)), and the
-# RFC 822 header and address parsers it uses, which live in libqmail.
+# src/qmail-inject: the qmail-inject program (qmail-inject(8)).  Its logic
+# lives in libqmail (src/lib/inject), because sendmail runs it in-process
+# rather than paying one more exec per message (DESIGN §7); the RFC 822
+# header and address parsers it uses live there too.
 src_lib_libqmail_la_SOURCES += \
+	src/lib/inject/header.cc \
+	src/lib/inject/header.h \
+	src/lib/inject/inject.cc \
+	src/lib/inject/inject.h \
+	src/lib/inject/options.cc \
+	src/lib/inject/options.h \
+	src/lib/inject/rewrite.cc \
+	src/lib/inject/rewrite.h \
 	src/lib/parse/rfc822_address.cc \
 	src/lib/parse/rfc822_address.h \
 	src/lib/parse/rfc822_header.cc \
 	src/lib/parse/rfc822_header.h \
 	src/lib/parse/rfc822_unparse.cc
 
-noinst_LTLIBRARIES += src/qmail-inject/libqmail-inject.la
-src_qmail_inject_libqmail_inject_la_SOURCES = \
-	src/qmail-inject/header.cc \
-	src/qmail-inject/header.h \
-	src/qmail-inject/inject.cc \
-	src/qmail-inject/inject.h \
-	src/qmail-inject/options.cc \
-	src/qmail-inject/options.h \
-	src/qmail-inject/rewrite.cc \
-	src/qmail-inject/rewrite.h
-
 bin_PROGRAMS += src/qmail-inject/qmail-inject
 src_qmail_inject_qmail_inject_SOURCES = src/qmail-inject/main.cc
-src_qmail_inject_qmail_inject_LDADD = src/qmail-inject/libqmail-inject.la $(LDADD)
 
 dist_man_MANS += \
 	man/addresses.5 \
@@ -41,10 +39,8 @@ TESTS += tests/unit/check_parse_header
 
 check_PROGRAMS += tests/unit/check_qmail_inject
 tests_unit_check_qmail_inject_SOURCES = tests/unit/check_qmail_inject.cc tests/unit/check_main.h
-tests_unit_check_qmail_inject_CPPFLAGS = $(UNIT_CPPFLAGS) \
-	-I$(top_srcdir)/src/qmail-inject -I$(top_srcdir)/src/sendmail
-tests_unit_check_qmail_inject_LDADD = src/qmail-inject/libqmail-inject.la \
-	src/sendmail/libsendmail.la $(UNIT_LDADD)
+tests_unit_check_qmail_inject_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/src/sendmail
+tests_unit_check_qmail_inject_LDADD = src/sendmail/libsendmail.la $(UNIT_LDADD)
 TESTS += tests/unit/check_qmail_inject
 
 check_PROGRAMS += tests/fuzz/fuzz_address

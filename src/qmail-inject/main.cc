@@ -3,7 +3,7 @@
 // Writes: the message to qmail-queue ($QMAILQUEUE), or to stdout with -n.
 #include "base/exit_code.h"
 #include "base/guard.h"
-#include "inject.h"
+#include "inject/inject.h"
 
 int main(int argc, char** argv) {
   return qmail::run_guarded(qmail::ToolExit::kTemporary, qmail::ToolExit::kTemporary,

@@ -5,9 +5,11 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "base/auto.h"
 #include "base/exit_code.h"
+#include "inject/inject.h"
 #include "io/writer.h"
 #include "sys/process.h"
 
@@ -153,6 +155,14 @@ int run(int argc, char** argv) {
   }
   std::string path = std::string(autoconf::kHome) + "/" + p.argv[0];
   std::string program = p.argv[0].substr(p.argv[0].rfind('/') + 1);
+  if (program == "qmail-inject") {
+    // The same code as <home>/bin/qmail-inject, run here: one exec less for
+    // every message a mail user agent sends (DESIGN §7).
+    std::vector<char*> args;
+    for (auto& a : p.argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    return inject::run(static_cast<int>(p.argv.size()), args.data());
+  }
   sys::exec_path(path, p.argv);
   return say(ToolExit::kTemporary, "fatal: unable to run " + program + ": " + std::strerror(errno));
 }

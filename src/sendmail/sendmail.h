@@ -31,7 +31,8 @@ struct Plan {
 /// whether $PROTO is set (-bs then keeps the caller's tcp environment).
 Plan plan(std::string_view progname, const std::vector<std::string>& args, bool have_proto);
 
-/// main(): execs what plan() says, or exits 100 (usage) or 111 (trouble).
+/// main(): runs what plan() says (qmail-inject in this process, anything else
+/// by exec), or exits 100 (usage) or 111 (trouble).
 int run(int argc, char** argv);
 
 }  // namespace qmail::sendmail

@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "check_main.h"
-#include "header.h"
-#include "inject.h"
-#include "options.h"
+#include "inject/header.h"
+#include "inject/inject.h"
+#include "inject/options.h"
+#include "inject/rewrite.h"
 #include "parse/rfc822_header.h"
-#include "rewrite.h"
 #include "sendmail.h"
 #include "sys/open.h"
 

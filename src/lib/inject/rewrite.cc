@@ -1,4 +1,4 @@
-#include "rewrite.h"
+#include "inject/rewrite.h"
 
 #include <algorithm>
 

@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "base/result.h"
-#include "options.h"
+#include "inject/options.h"
+#include "inject/rewrite.h"
 #include "parse/rfc822_header.h"
-#include "rewrite.h"
 
 namespace qmail::inject {
 

@@ -1,4 +1,4 @@
-#include "options.h"
+#include "inject/options.h"
 
 #include <cstdlib>
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "base/result.h"
-#include "options.h"
+#include "inject/options.h"
 #include "parse/rfc822_address.h"
 
 namespace qmail::inject {

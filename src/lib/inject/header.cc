@@ -1,4 +1,4 @@
-#include "header.h"
+#include "inject/header.h"
 
 #include <array>
 

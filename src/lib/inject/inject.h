@@ -8,7 +8,7 @@
 #include <ctime>
 
 #include "base/result.h"
-#include "options.h"
+#include "inject/options.h"
 
 namespace qmail::inject {
 

@@ -1,4 +1,4 @@
-#include "inject.h"
+#include "inject/inject.h"
 
 #include <signal.h>
 #include <unistd.h>
@@ -9,13 +9,13 @@
 
 #include "base/auto.h"
 #include "base/exit_code.h"
-#include "header.h"
+#include "inject/header.h"
+#include "inject/rewrite.h"
 #include "io/reader.h"
 #include "io/writer.h"
 #include "log/escape.h"
 #include "parse/rfc822_header.h"
 #include "queue/client.h"
-#include "rewrite.h"
 #include "sys/sig.h"
 
 namespace qmail::inject {
