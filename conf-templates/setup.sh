@@ -30,6 +30,12 @@ else
   case $fqdn in *.*) ;; *) fqdn=`hostname 2>/dev/null` ;; esac
   if [ -n "$fqdn" ]; then
     "$home/bin/config-fast" "$fqdn" || fatal "config-fast failed"
+    case $fqdn in
+      *.*) ;;
+      *) echo "make setup: warning: the host name $fqdn has no dot: qmail-inject will add"
+         echo "  defaultdomain $fqdn to it (user@$fqdn.$fqdn is not local).  Rerun"
+         echo "  $home/bin/config-fast with the full host name after removing control/me." ;;
+    esac
   else
     echo "make setup: unable to find the host name; run $home/bin/config-fast full.host.name"
   fi

@@ -220,12 +220,13 @@ QueueExit queue_message(const std::string& queue_dir, const Caller& caller, int 
 
   // DESIGN §6: once todo/N is durable the message counts as accepted, so
   // everything it leads to must be durable first: both files' contents and
-  // their names in mess/S and intd (a link is durable on Linux only after
-  // its directory is fsynced).
+  // the message's name in mess/S (a link is durable on Linux only after its
+  // directory is fsynced).  The name in intd/ needs no fsync: todo/N is a
+  // second name of the same inode, and recovery reads todo/ only (qmail-clean
+  // ignores an intd/N that is already gone).
   if (!sys::sync_fd(m.mess.get()) || !sys::sync_fd(m.intd.get())) return QueueExit::kWriteError;
   std::string mess_dir = m.mess_path.substr(0, m.mess_path.rfind('/'));
   if (!sys::sync_dir(mess_dir)) return QueueExit::kQueueMess;
-  if (!sys::sync_dir(join_path(queue_dir, "intd"))) return QueueExit::kQueueIntd;
 
   if (::link(m.intd_path.c_str(), m.todo_path.c_str()) == -1) return QueueExit::kQueueTodo;
   // From here qmail-send may already be reading todo/N: removing anything

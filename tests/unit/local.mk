@@ -38,3 +38,10 @@ tests_unit_check_sys_SOURCES = tests/unit/check_sys.cc tests/unit/check_main.h
 tests_unit_check_sys_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_check_sys_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/check_sys
+
+# `make check-unit`: the unit tests and fuzz seed replays only, without the
+# sandbox integration tests (for sanitizer builds and quick iterations).
+check-unit:
+	@tests=`for t in $(TESTS); do case $$t in tests/integration/*) ;; *) echo $$t ;; esac; done`; \
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS="$$tests"
+.PHONY: check-unit
