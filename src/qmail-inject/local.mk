@@ -15,6 +15,7 @@ src_lib_libqmail_la_SOURCES += \
 	src/lib/parse/rfc822_address.h \
 	src/lib/parse/rfc822_header.cc \
 	src/lib/parse/rfc822_header.h \
+	src/lib/parse/rfc822_specials.h \
 	src/lib/parse/rfc822_unparse.cc
 
 bin_PROGRAMS += src/qmail-inject/qmail-inject

@@ -1,6 +1,7 @@
 #include "parse/dot_forward.h"
 
 #include "base/str.h"
+#include "parse/rfc822_specials.h"
 
 namespace qmail::parse {
 
@@ -15,27 +16,6 @@ struct Token {
 };
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-// RFC 822 3.3: specials, which end an atom.
-bool is_special(char c) {
-  switch (c) {
-    case '(':
-    case ')':
-    case '<':
-    case '>':
-    case '@':
-    case ',':
-    case ';':
-    case ':':
-    case '"':
-    case '.':
-    case '[':
-    case ']':
-      return true;
-    default:
-      return false;
-  }
-}
 
 // Reads a quoted string or domain literal starting after its opening
 // character up to `close`; a backslash quotes the next character.
@@ -127,7 +107,7 @@ Result<std::vector<Token>> tokenize(std::string_view s) {
     // An atom; as in sendmail, a backslash quotes the next character ("\joe").
     Token t{Tok::kWord, {}, true};
     --i;
-    while (i < s.size() && !is_blank(s[i]) && !is_special(s[i])) {
+    while (i < s.size() && !is_blank(s[i]) && !is_rfc822_special(s[i])) {
       if (s[i] == '\\') {
         if (++i == s.size()) return perm_error("backslash at end of line");
       }

@@ -1,5 +1,7 @@
 #include "parse/rfc822_address.h"
 
+#include "parse/rfc822_specials.h"
+
 namespace qmail::parse {
 
 namespace {
@@ -7,26 +9,7 @@ namespace {
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 // Characters that end an atom: blanks and the RFC 822 specials.
-bool ends_atom(char c) {
-  if (is_blank(c)) return true;
-  switch (c) {
-    case '(':
-    case ')':
-    case '<':
-    case '>':
-    case '@':
-    case ',':
-    case ';':
-    case ':':
-    case '"':
-    case '.':
-    case '[':
-    case ']':
-      return true;
-    default:
-      return false;
-  }
-}
+bool ends_atom(char c) { return is_blank(c) || is_rfc822_special(c); }
 
 bool is_word(TokenType t) {
   return t == TokenType::kAtom || t == TokenType::kQuoted || t == TokenType::kLiteral;
@@ -101,6 +84,26 @@ class ListBuilder {
 };
 
 }  // namespace
+
+bool is_rfc822_special(char c) {
+  switch (c) {
+    case '(':
+    case ')':
+    case '<':
+    case '>':
+    case '@':
+    case ',':
+    case ';':
+    case ':':
+    case '"':
+    case '.':
+    case '[':
+    case ']':
+      return true;
+    default:
+      return false;
+  }
+}
 
 bool is_atom_char(char c) {
   auto u = static_cast<unsigned char>(c);
