@@ -15,6 +15,7 @@ INTEGRATION_TESTS = \
 	tests/integration/qmail-qstat-counts-queue.test \
 	tests/integration/qmail-send-bounces-unknown-user.test \
 	tests/integration/qmail-send-double-bounce.test \
+	tests/integration/qmail-send-signals.test \
 	tests/integration/qmail-send-survives-crashes.test \
 	tests/integration/qmail-send-virtualdomains.test \
 	tests/integration/sendmail-delivers-to-maildir.test \
