@@ -147,9 +147,8 @@ sb_configure_args() {
   _orig=
   if [ -x "$top_builddir/config.status" ]; then
     _orig=$("$top_builddir/config.status" --config 2>/dev/null | tr ' ' '\n' |
-      grep -v -e "^'--prefix" -e "^'--with-users" -e "^'--with-groups" \
-        -e "^'--with-qmail-home" -e "^'--srcdir" -e "^'--cache-file" -e "^'-q'" \
-        -e "^'--quiet" -e "^'--silent" | tr '\n' ' ')
+      grep -v -E -e "^'?--(prefix|with-users|with-groups|with-qmail-home|srcdir|cache-file|quiet|silent)" \
+        -e "^'?-q'?$" | tr '\n' ' ')
   fi
   printf '%s --prefix=%s --with-users=%s --with-groups=%s' "$_orig" "$Q" "$SB_USER" "$SB_GROUP"
 }
