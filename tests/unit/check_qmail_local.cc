@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "check_main.h"
+#include "check_tmp.h"
 #include "qmail-local/deliver.h"
 #include "qmail-local/environ.h"
 
@@ -29,36 +30,9 @@ struct Run {
   std::string out;  // stdout and stderr together, as qmail-lspawn collects them
 };
 
-// Temporary directories go away when the test process exits (a failed
-// assertion also exits, so its files are gone too; rerun with the
-// directory kept by setting KEEP_TMP to look at them).
-std::vector<std::string>& temp_dirs() {
-  static std::vector<std::string> dirs;
-  return dirs;
-}
+std::string temp_dir() { return check_tmp::make_dir("check_qmail_local"); }
 
-int remove_entry(const char* path, const struct stat*, int, struct FTW*) { return ::remove(path); }
-
-void remove_temp_dirs() {
-  if (std::getenv("KEEP_TMP")) return;
-  for (const auto& d : temp_dirs()) ::nftw(d.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-std::string temp_dir() {
-  char tmpl[] = "/tmp/check_qmail_local.XXXXXX";
-  ck_assert_ptr_nonnull(mkdtemp(tmpl));
-  if (temp_dirs().empty()) std::atexit(remove_temp_dirs);
-  temp_dirs().push_back(tmpl);
-  return tmpl;
-}
-
-void write_file(const std::string& path, const std::string& data, mode_t mode = 0644) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  ck_assert_int_ge(fd, 0);
-  ck_assert_int_eq(::write(fd, data.data(), data.size()), static_cast<ssize_t>(data.size()));
-  ::close(fd);
-  ck_assert_int_eq(::chmod(path.c_str(), mode), 0);
-}
+using check_tmp::write_file;
 
 std::string read_file(const std::string& path) {
   std::string out;

@@ -14,6 +14,7 @@
 
 #include "base/auto.h"
 #include "check_main.h"
+#include "check_tmp.h"
 #include "qmail-qread/qread.h"
 #include "qmail-qstat/qstat.h"
 #include "sys/open.h"
@@ -27,24 +28,8 @@ const unsigned kSplit = autoconf::kSplit;
 
 struct TempQueue {
   std::string dir;
-  TempQueue() {
-    char tmpl[] = "/tmp/check_qmail_qread.XXXXXX";
-    ck_assert(::mkdtemp(tmpl) != nullptr);
-    dir = tmpl;
-    for (const char* d :
-         {"pid", "intd", "todo", "bounce", "lock", "mess", "info", "local", "remote"})
-      mk(d);
-    for (const char* d : {"mess", "info", "local", "remote"})
-      for (unsigned i = 0; i < kSplit; ++i) mk(std::string(d) + "/" + std::to_string(i));
-  }
-  ~TempQueue() {
-    ::nftw(
-        dir.c_str(),
-        [](const char* p, const struct stat*, int, struct FTW*) { return ::remove(p); }, 16,
-        FTW_DEPTH | FTW_PHYS);
-  }
-  void mk(const std::string& d) const {
-    ck_assert_int_eq(::mkdir((dir + "/" + d).c_str(), 0700), 0);
+  TempQueue() : dir(check_tmp::make_dir("check_qmail_qread")) {
+    check_tmp::make_queue_tree(dir, kSplit, false);
   }
   void put(const std::string& rel, const std::string& data) const {
     std::string p = dir + "/" + rel;

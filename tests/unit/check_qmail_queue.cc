@@ -13,6 +13,7 @@
 #include "base/auto.h"
 #include "base/exit_code.h"
 #include "check_main.h"
+#include "check_tmp.h"
 #include "qmail-queue/queue.h"
 #include "queue/message_file.h"
 #include "sys/open.h"
@@ -27,25 +28,8 @@ const unsigned kSplit = autoconf::kSplit;
 // A queue tree as `make setup` lays it out, in a fresh temporary directory.
 struct TempQueue {
   std::string dir;
-  TempQueue() {
-    char tmpl[] = "/tmp/check_qmail_queue.XXXXXX";
-    ck_assert(::mkdtemp(tmpl) != nullptr);
-    dir = tmpl;
-    for (const char* d :
-         {"pid", "intd", "todo", "bounce", "lock", "mess", "info", "local", "remote"})
-      mk(d);
-    for (const char* d : {"mess", "info", "local", "remote"})
-      for (unsigned i = 0; i < kSplit; ++i) mk(std::string(d) + "/" + std::to_string(i));
-    ck_assert_int_eq(::mkfifo((dir + "/lock/trigger").c_str(), 0622), 0);
-  }
-  ~TempQueue() {
-    ::nftw(
-        dir.c_str(),
-        [](const char* p, const struct stat*, int, struct FTW*) { return ::remove(p); }, 16,
-        FTW_DEPTH | FTW_PHYS);
-  }
-  void mk(const std::string& d) const {
-    ck_assert_int_eq(::mkdir((dir + "/" + d).c_str(), 0700), 0);
+  TempQueue() : dir(check_tmp::make_dir("check_qmail_queue")) {
+    check_tmp::make_queue_tree(dir, kSplit, true);
   }
   [[nodiscard]] std::string at(const std::string& rel) const { return dir + "/" + rel; }
   [[nodiscard]] std::vector<std::uint64_t> ids(const std::string& rel) const {

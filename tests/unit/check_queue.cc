@@ -12,16 +12,13 @@
 #include "queue/paths.h"
 #include "sys/open.h"
 
-#include "check_main.h"  // includes check.h, whose macros clash with <ios>: keep it last
+#include "check_main.h"
+#include "check_tmp.h"  // includes check.h, whose macros clash with <ios>: keep it last
 
 using namespace qmail;
 
 namespace {
-std::string temp_dir() {
-  char name[] = "/tmp/check_queue.XXXXXX";
-  ck_assert_ptr_nonnull(mkdtemp(name));
-  return name;
-}
+std::string temp_dir() { return check_tmp::make_dir("check_queue"); }
 std::string slurp(const std::string& path) {
   std::string out;
   bool found = false;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "check_main.h"
+#include "check_tmp.h"
 #include "io/writer.h"
 #include "sys/lock.h"
 #include "sys/open.h"
@@ -17,11 +18,7 @@
 using namespace qmail;
 
 namespace {
-std::string temp_dir() {
-  char name[] = "/tmp/check_sys.XXXXXX";
-  ck_assert_ptr_nonnull(mkdtemp(name));
-  return name;
-}
+std::string temp_dir() { return check_tmp::make_dir("check_sys"); }
 }  // namespace
 
 START_TEST(open_excl_refuses_existing_file) {
@@ -33,8 +30,6 @@ START_TEST(open_excl_refuses_existing_file) {
   ck_assert_int_eq(b.error().errnum, EEXIST);
   ck_assert(b.error().temporary());
   ck_assert_int_ne(fcntl(a->get(), F_GETFD) & FD_CLOEXEC, 0);
-  unlink((d + "/f").c_str());
-  rmdir(d.c_str());
 }
 END_TEST
 
@@ -56,8 +51,6 @@ START_TEST(read_file_reports_missing_and_limits) {
   ck_assert_int_eq(sb.st_mode & 0777, 0644);
   ck_assert(!*sys::exists(d + "/f.tmp"));
   ck_assert(sys::sync_dir(d).ok());
-  unlink((d + "/f").c_str());
-  rmdir(d.c_str());
 }
 END_TEST
 
@@ -79,8 +72,6 @@ START_TEST(lock_excludes_another_process) {
   ck_assert(st->exited);
   ck_assert_int_eq(st->code, 0);
   ck_assert(sys::unlock(fd->get()).ok());
-  unlink(path.c_str());
-  rmdir(d.c_str());
 }
 END_TEST
 

@@ -2,6 +2,8 @@
 # suites in their local.mk with the same variables.
 UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(CHECK_CFLAGS)
 UNIT_LDADD = src/lib/libqmail.la $(CHECK_LIBS)
+# temporary directories and files for any suite
+EXTRA_DIST += tests/unit/check_tmp.h
 
 check_PROGRAMS += tests/unit/check_base
 tests_unit_check_base_SOURCES = tests/unit/check_base.cc tests/unit/check_main.h
