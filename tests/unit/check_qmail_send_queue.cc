@@ -25,6 +25,7 @@
 #include <check.h>
 
 #include "check_main.h"
+#include "check_tmp.h"
 
 using namespace qmail;
 using namespace qmail::send;
@@ -37,22 +38,14 @@ std::string B(const char (&s)[N]) {
 }
 
 // Makes a fresh queue tree and enters it.
-char g_dir[] = "/tmp/check_send.XXXXXX";
-
+// Each test runs inside a fresh queue tree (removed at exit by check_tmp).
 void enter_temp_queue() {
-  ck_assert(mkdtemp(g_dir) != nullptr);
-  ck_assert_int_eq(chdir(g_dir), 0);
-  for (const char* d : {"mess", "info", "local", "remote", "intd", "todo", "bounce", "lock", "pid"})
-    ck_assert_int_eq(mkdir(d, 0700), 0);
-  for (const char* d : {"mess", "info", "local", "remote"})
-    for (unsigned s = 0; s < autoconf::kSplit; ++s)
-      ck_assert_int_eq(mkdir((std::string(d) + "/" + fmt_u64(s)).c_str(), 0700), 0);
+  std::string dir = check_tmp::make_dir("check_send");
+  check_tmp::make_queue_tree(dir, autoconf::kSplit, false);
+  ck_assert_int_eq(chdir(dir.c_str()), 0);
 }
 
-int remove_one(const char* path, const struct stat*, int, struct FTW*) { return ::remove(path); }
-void leave_temp_queue() {
-  if (chdir("/") == 0) nftw(g_dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-}
+void leave_temp_queue() { ck_assert_int_eq(chdir("/"), 0); }
 
 std::string slurp(const std::string& path) {
   std::string out;
