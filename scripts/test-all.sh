@@ -15,7 +15,8 @@ JOBS=${JOBS:-2}
 
 # what configure, the build and the tests use
 PACKAGES="autoconf automake libtool pkg-config make g++ check libssl-dev libidn2-dev
-  procps util-linux passwd coreutils findutils gawk sed"
+  procps util-linux passwd coreutils findutils gawk sed
+  python3 openssl ucspi-tcp swaks msmtp postfix"
 
 say() { printf 'test-all: %s\n' "$*"; }
 fail() {
@@ -28,6 +29,8 @@ if [ "${NO_APT:-}" != 1 ] && command -v apt-get >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then
     say "installing packages: $(echo $PACKAGES)"
     export DEBIAN_FRONTEND=noninteractive
+    # Postfix is a test peer only: no system configuration, no running daemon
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
     apt-get update -q >/dev/null || fail "apt-get update failed"
     # shellcheck disable=SC2086
     apt-get install -y -q --no-install-recommends $PACKAGES >/dev/null || fail "apt-get install failed"

@@ -11,6 +11,12 @@ src_instcheck_libinstcheck_la_SOURCES = \
 	src/instcheck/manifest.h
 nodist_src_instcheck_libinstcheck_la_SOURCES = src/instcheck/manifest_text.cc
 CLEANFILES += src/instcheck/manifest_text.cc
+# qmail-smtpd-tls exists only when TLS is built
+if HAVE_TLS
+QM_HIER_FILTER = cat
+else
+QM_HIER_FILTER = sed -e '/bin\/qmail-smtpd-tls/d'
+endif
 
 src/instcheck/manifest_text.cc: $(top_srcdir)/conf-templates/hier.txt
 	$(AM_V_GEN)$(MKDIR_P) src/instcheck && { \
@@ -18,7 +24,7 @@ src/instcheck/manifest_text.cc: $(top_srcdir)/conf-templates/hier.txt
 	  echo 'namespace qmail::instcheck {'; \
 	  echo 'extern const char kManifestText[];'; \
 	  echo 'const char kManifestText[] = R"qmail_hier_txt('; \
-	  cat $(top_srcdir)/conf-templates/hier.txt; \
+	  $(QM_HIER_FILTER) $(top_srcdir)/conf-templates/hier.txt; \
 	  echo ')qmail_hier_txt";'; \
 	  echo '}  // namespace qmail::instcheck'; \
 	} > $@-t && mv $@-t $@

@@ -17,6 +17,7 @@ src_lib_libqmail_la_SOURCES = \
 	src/lib/control/control.h \
 	src/lib/io/reader.cc \
 	src/lib/io/reader.h \
+	src/lib/io/stream.h \
 	src/lib/io/writer.cc \
 	src/lib/io/writer.h \
 	src/lib/log/escape.cc \

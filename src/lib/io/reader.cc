@@ -19,18 +19,51 @@ Result<bool> wait_ready(int fd, bool for_write, unsigned timeout_seconds) {
   }
 }
 
-Result<std::size_t> Reader::fill() {
-  auto ready = wait_ready(fd_, false, timeout_);
+Result<std::size_t> FdStream::read_some(char* buf, std::size_t n, unsigned timeout_seconds) {
+  auto ready = wait_ready(rfd_, false, timeout_seconds);
   if (!ready) return ready.error();
   if (!*ready) return Error{ErrorKind::kTemporary, ETIMEDOUT, "timeout while reading"};
   for (;;) {
-    ssize_t r = ::read(fd_, buf_, sizeof buf_);
-    if (r >= 0) {
-      pos_ = 0;
-      len_ = static_cast<std::size_t>(r);
-      return len_;
-    }
+    ssize_t r = ::read(rfd_, buf, n);
+    if (r >= 0) return static_cast<std::size_t>(r);
     if (errno != EINTR) return sys_error("unable to read");
+  }
+}
+
+Result<std::size_t> Reader::raw_read(char* buf, std::size_t n) {
+  if (stream_) return stream_->read_some(buf, n, timeout_);
+  return FdStream(fd_, -1).read_some(buf, n, timeout_);
+}
+
+Result<std::size_t> Reader::fill() {
+  auto r = raw_read(buf_, sizeof buf_);
+  if (!r) return r.error();
+  pos_ = 0;
+  len_ = *r;
+  return len_;
+}
+
+Result<std::string_view> Reader::peek() {
+  if (pos_ == len_) {
+    auto n = fill();
+    if (!n) return n.error();
+  }
+  return std::string_view(buf_ + pos_, len_ - pos_);
+}
+
+Result<bool> Reader::skip_past(char delim) {
+  for (;;) {
+    if (pos_ == len_) {
+      auto n = fill();
+      if (!n) return n.error();
+      if (*n == 0) return false;
+    }
+    const void* hit = std::memchr(buf_ + pos_, delim, len_ - pos_);
+    if (hit) {
+      pos_ = static_cast<std::size_t>(static_cast<const char*>(hit) - buf_) + 1;
+      return true;
+    }
+    pos_ = len_;
   }
 }
 
@@ -63,16 +96,7 @@ Result<bool> Reader::getline(std::string& line, char delim, std::size_t max, boo
 
 Result<std::size_t> Reader::read(char* buf, std::size_t n) {
   if (pos_ == len_) {
-    if (n >= sizeof buf_) {  // large reads bypass the buffer
-      auto ready = wait_ready(fd_, false, timeout_);
-      if (!ready) return ready.error();
-      if (!*ready) return Error{ErrorKind::kTemporary, ETIMEDOUT, "timeout while reading"};
-      for (;;) {
-        ssize_t r = ::read(fd_, buf, n);
-        if (r >= 0) return static_cast<std::size_t>(r);
-        if (errno != EINTR) return sys_error("unable to read");
-      }
-    }
+    if (n >= sizeof buf_) return raw_read(buf, n);  // large reads bypass the buffer
     auto got = fill();
     if (!got) return got.error();
     if (*got == 0) return std::size_t{0};

@@ -23,20 +23,29 @@ Status write_all(int fd, std::string_view s, unsigned timeout_seconds) {
   return {};
 }
 
+Status FdStream::write_all(std::string_view s, unsigned timeout_seconds) {
+  return io::write_all(wfd_, s, timeout_seconds);
+}
+
+Status Writer::raw_write(std::string_view s) {
+  if (stream_) return stream_->write_all(s, timeout_);
+  return write_all(fd_, s, timeout_);
+}
+
 Status Writer::put(std::string_view s) {
   if (buf_.size() + s.size() <= cap_) {
     buf_.append(s);
     return {};
   }
   if (auto st = flush(); !st) return st;
-  if (s.size() >= cap_) return write_all(fd_, s, timeout_);
+  if (s.size() >= cap_) return raw_write(s);
   buf_.append(s);
   return {};
 }
 
 Status Writer::flush() {
   if (buf_.empty()) return {};
-  auto st = write_all(fd_, buf_, timeout_);
+  auto st = raw_write(buf_);
   buf_.clear();
   return st;
 }

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "io/stream.h"
 
 namespace qmail::io {
 
@@ -14,6 +15,11 @@ class Writer {
  public:
   explicit Writer(int fd, unsigned timeout_seconds = 0, std::size_t capacity = 8192)
       : fd_(fd), timeout_(timeout_seconds), cap_(capacity) {
+    buf_.reserve(cap_);
+  }
+  /// Writes to `stream` (not owned) instead of a descriptor.
+  explicit Writer(Stream& stream, unsigned timeout_seconds = 0, std::size_t capacity = 8192)
+      : fd_(-1), stream_(&stream), timeout_(timeout_seconds), cap_(capacity) {
     buf_.reserve(cap_);
   }
   Writer(const Writer&) = delete;
@@ -25,9 +31,14 @@ class Writer {
   /// Writes everything buffered.
   Status flush();
   [[nodiscard]] int fd() const { return fd_; }
+  /// Bytes buffered and not yet written.
+  [[nodiscard]] std::size_t pending() const { return buf_.size(); }
 
  private:
+  Status raw_write(std::string_view s);
+
   int fd_;
+  Stream* stream_ = nullptr;
   unsigned timeout_;
   std::size_t cap_;
   std::string buf_;

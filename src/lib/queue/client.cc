@@ -1,5 +1,6 @@
 #include "queue/client.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -55,8 +56,11 @@ std::string describe_queue_exit(int code, bool& permanent) {
   }
 }
 
-Client::Client(pid_t pid, Fd message, Fd envelope)
-    : pid_(pid), message_(std::move(message)), envelope_(std::move(envelope)) {
+Client::Client(pid_t pid, Fd message, Fd envelope, Fd errors)
+    : pid_(pid),
+      message_(std::move(message)),
+      envelope_(std::move(envelope)),
+      errors_(std::move(errors)) {
   msg_out_ = std::make_unique<io::Writer>(message_.get(), 0, 65536);
 }
 
@@ -68,7 +72,7 @@ Client::~Client() {
   }
 }
 
-Result<std::unique_ptr<Client>> Client::start(bool honour_env) {
+Result<std::unique_ptr<Client>> Client::start(bool honour_env, bool custom_errors) {
   std::string program = std::string(autoconf::kHome) + "/bin/qmail-queue";
   if (honour_env) {
     const char* q = std::getenv("QMAILQUEUE");
@@ -78,6 +82,12 @@ Result<std::unique_ptr<Client>> Client::start(bool honour_env) {
   if (!m) return m.error();
   auto e = make_pipe();
   if (!e) return e.error();
+  Pipe errs;
+  if (custom_errors) {
+    auto p = make_pipe();
+    if (!p) return p.error();
+    errs = std::move(*p);
+  }
   pid_t pid = ::fork();
   if (pid == -1) return sys_error("unable to fork");
   if (pid == 0) {
@@ -85,12 +95,15 @@ Result<std::unique_ptr<Client>> Client::start(bool honour_env) {
     // move out of the way first in case either landed on 0 or 1
     int mfd2 = ::dup(mfd), efd2 = ::dup(efd);
     if (mfd2 == -1 || efd2 == -1 || !move_fd_to(mfd2, 0) || !move_fd_to(efd2, 1)) _exit(120);
+    if (errs.write.valid() && !move_fd_to(errs.write.release(), 4)) _exit(120);
     sys::exec_path(program, {program});
     _exit(120);
   }
   m->read.reset();
   e->read.reset();
-  return std::unique_ptr<Client>(new Client(pid, std::move(m->write), std::move(e->write)));
+  errs.write.reset();
+  return std::unique_ptr<Client>(
+      new Client(pid, std::move(m->write), std::move(e->write), std::move(errs.read)));
 }
 
 void Client::put(std::string_view s) {
@@ -130,6 +143,21 @@ Status Client::finish() {
   if (st->code == 0) {
     if (failed_) return temp_error("qq write error or disk full (#4.3.0)");
     return {};
+  }
+  if (st->code == 82 && errors_.valid()) {
+    // a filter's own reason: "D" or "Z" and one line of text, bounded
+    char buf[1024];
+    // a grandchild may still hold the pipe open: never wait for it
+    (void)::fcntl(errors_.get(), F_SETFL, O_NONBLOCK);
+    ssize_t n = ::read(errors_.get(), buf, sizeof buf - 1);
+    if (n > 1 && (buf[0] == 'D' || buf[0] == 'Z')) {
+      std::string text(buf + 1, static_cast<std::size_t>(n - 1));
+      text = text.substr(0, text.find_first_of("\r\n"));
+      for (char& c : text)
+        if (static_cast<unsigned char>(c) < 32 || static_cast<unsigned char>(c) > 126) c = '?';
+      if (buf[0] == 'D') return perm_error(text);
+      return temp_error(text);
+    }
   }
   bool permanent = false;
   std::string text = describe_queue_exit(st->code, permanent);

@@ -1,0 +1,16 @@
+# src/lib/tls: the STARTTLS server stream (OpenSSL).  A library of its own, apart
+# from libqmail, so that only qmail-smtpd-tls links libssl and libcrypto.
+if HAVE_TLS
+noinst_LTLIBRARIES += src/lib/tls/libqmailtls.la
+src_lib_tls_libqmailtls_la_SOURCES = \
+	src/lib/tls/server.cc \
+	src/lib/tls/server.h
+src_lib_tls_libqmailtls_la_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS)
+src_lib_tls_libqmailtls_la_LIBADD = $(OPENSSL_LIBS)
+
+check_PROGRAMS += tests/unit/check_tls_server
+tests_unit_check_tls_server_SOURCES = tests/unit/check_tls_server.cc tests/unit/check_main.h
+tests_unit_check_tls_server_CPPFLAGS = $(UNIT_CPPFLAGS) $(OPENSSL_CFLAGS)
+tests_unit_check_tls_server_LDADD = src/lib/tls/libqmailtls.la $(UNIT_LDADD) $(OPENSSL_LIBS)
+TESTS += tests/unit/check_tls_server
+endif

@@ -1,0 +1,6 @@
+# tests/interop: against real peers from Debian packages (skipped when the
+# peer is not installed or the test needs root).
+INTEROP_TESTS = \
+	tests/interop/postfix-relays-to-qmail-smtpd.test
+TESTS += $(INTEROP_TESTS)
+EXTRA_DIST += $(INTEROP_TESTS)
