@@ -105,7 +105,7 @@ START_TEST(local_literal_becomes_localiphost) {
   Config c = base_config();
   auto d = qmail::smtpd::decide_recipient(c, "joe@[127.0.0.1]", false, false);
   ck_assert(d.accepted);
-  ck_assert_str_eq(d.address.c_str(), "joe@example.org");
+  ck_assert(d.address == "joe@example.org");
 }
 END_TEST
 
@@ -124,13 +124,17 @@ END_TEST
 
 START_TEST(queue_error_codes_are_taken_only_when_well_formed) {
   using qmail::smtpd::enhanced_code;
-  ck_assert_str_eq(enhanced_code("qq write error or disk full (#4.3.0)", false).c_str(), "4.3.0");
-  ck_assert_str_eq(enhanced_code("go away (#5.7.1)", true).c_str(), "5.7.1");
-  ck_assert_str_eq(enhanced_code("go away (#5.7.1)", false).c_str(), "4.3.0");
-  ck_assert_str_eq(enhanced_code("odd (#5.x.1)", true).c_str(), "5.3.0");
-  ck_assert_str_eq(enhanced_code("odd (#5.1)", true).c_str(), "5.3.0");
-  ck_assert_str_eq(enhanced_code("no code", true).c_str(), "5.3.0");
-  ck_assert_str_eq(enhanced_code("(#)", true).c_str(), "5.3.0");
+  ck_assert_msg(enhanced_code("qq write error or disk full (#4.3.0)", false) == "4.3.0",
+                "enhanced_code(%s)", "qq write error or disk full (#4.3.0)");
+  ck_assert_msg(enhanced_code("go away (#5.7.1)", true) == "5.7.1", "enhanced_code(%s)",
+                "go away (#5.7.1)");
+  ck_assert_msg(enhanced_code("go away (#5.7.1)", false) == "4.3.0", "enhanced_code(%s)",
+                "go away (#5.7.1)");
+  ck_assert_msg(enhanced_code("odd (#5.x.1)", true) == "5.3.0", "enhanced_code(%s)",
+                "odd (#5.x.1)");
+  ck_assert_msg(enhanced_code("odd (#5.1)", true) == "5.3.0", "enhanced_code(%s)", "odd (#5.1)");
+  ck_assert_msg(enhanced_code("no code", true) == "5.3.0", "enhanced_code(%s)", "no code");
+  ck_assert_msg(enhanced_code("(#)", true) == "5.3.0", "enhanced_code(%s)", "(#)");
 }
 END_TEST
 
