@@ -9,6 +9,7 @@ SMTPD_INTEGRATION_TESTS = \
 	tests/integration/smtpd-python-client.test \
 	tests/integration/smtpd-queue-errors.test \
 	tests/integration/smtpd-smuggling.test \
+	tests/integration/smtpd-test-receive.test \
 	tests/integration/smtpd-tls-auth.test
 TESTS += $(SMTPD_INTEGRATION_TESTS)
 EXTRA_DIST += \

@@ -114,6 +114,11 @@ START_TEST(mail_from_takes_bracketed_and_bare_paths) {
   ck_assert_std_eq(mail("FROM:joe@a.example"), "joe@a.example");
   ck_assert_std_eq(mail("FROM: joe@a.example SIZE=5"), "joe@a.example");
   ck_assert_std_eq(mail("FROM:<first.last+tag@sub.a-b.example>"), "first.last+tag@sub.a-b.example");
+  // qmail's TEST.receive types "mail <me@domain>" and "rcpt <me@domain>"
+  ck_assert_std_eq(mail("<joe@a.example>"), "joe@a.example");
+  ck_assert_std_eq(mail(" <joe@a.example>"), "joe@a.example");
+  ck_assert_std_eq(rcpt("<joe@a.example>"), "joe@a.example");
+  ck_assert_std_eq(mail("joe@a.example"), "!syntax");
 }
 END_TEST
 

@@ -246,8 +246,15 @@ Result<SmtpPath> parse_path_arg(std::string_view arg, std::string_view prefix, b
                                 bool allow_utf8, bool utf8_session, PathError* why) {
   for (char c : arg)
     if ((byte(c) < 32 && c != '\t') || byte(c) == 127) return refuse(PathError::kSyntax, why);
-  if (!ascii_istarts_with(arg, prefix)) return refuse(PathError::kSyntax, why);
-  std::size_t pos = prefix.size();
+  std::size_t pos = 0;
+  if (ascii_istarts_with(arg, prefix)) {
+    pos = prefix.size();
+  } else {
+    // qmail took "mail <a@b>" and "rcpt <a@b>" without FROM:/TO: (its own
+    // TEST.receive does so): a bracketed path right after the verb is taken
+    while (pos < arg.size() && is_blank(arg[pos])) ++pos;
+    if (pos == arg.size() || arg[pos] != '<') return refuse(PathError::kSyntax, why);
+  }
   while (pos < arg.size() && is_blank(arg[pos])) ++pos;
   ScannedPath path;
   if (auto e = scan_path(arg, pos, rcpt, path)) return refuse(*e, why);
