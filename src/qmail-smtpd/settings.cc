@@ -98,7 +98,10 @@ Result<Config> load_config(int argc, char** argv) {
   }
   auto mr = control::read_number("control/maxrcpt", 1000);
   if (!mr) return mr.error();
-  c.max_recipients = static_cast<unsigned>(std::min<std::uint64_t>(*mr, 1000000));
+  // 0 asks for no limit, but what one session holds must stay bounded:
+  // 100,000 paths of at most 256 bytes
+  c.max_recipients = static_cast<unsigned>(
+      *mr == 0 ? kMaxRecipientsCeiling : std::min<std::uint64_t>(*mr, kMaxRecipientsCeiling));
   auto to = control::read_number("control/timeoutsmtpd", 1200);
   if (!to) return to.error();
   c.timeout = static_cast<unsigned>(std::min<std::uint64_t>(*to == 0 ? 1 : *to, 86400));

@@ -19,6 +19,10 @@
 
 namespace qmail::smtpd {
 
+/// The most recipients one message may have whatever control/maxrcpt says,
+/// so that memory per session stays bounded (about 25 MB of paths at most).
+inline constexpr unsigned kMaxRecipientsCeiling = 100000;
+
 struct Config {
   // identity
   std::string greeting;                   // control/smtpgreeting, default control/me
@@ -39,7 +43,7 @@ struct Config {
 
   // limits
   std::uint64_t databytes = 0;     // control/databytes or $DATABYTES; 0: no limit
-  unsigned max_recipients = 1000;  // control/maxrcpt; 0: no limit
+  unsigned max_recipients = 1000;  // control/maxrcpt; 0 and larger values: the ceiling
   unsigned timeout = 1200;         // control/timeoutsmtpd, seconds per read or write
 
   // TLS and AUTH
