@@ -20,6 +20,9 @@ AC_DEFUN([QM_WITH_IDN2], [
     PKG_CHECK_MODULES([IDN2], [libidn2], [qm_idn2="yes (`$PKG_CONFIG --modversion libidn2`)"
       AC_DEFINE([QM_HAVE_IDN2], [1], [build with libidn2])],
       [AC_MSG_ERROR([libidn2 not found; install libidn2-dev or use --disable-idn])])
+    # libidn2 is loaded with dlopen when first needed (src/lib/net/idn.cc)
+    AC_SEARCH_LIBS([dlopen], [dl], [],
+      [AC_MSG_ERROR([dlopen not found; use --disable-idn])])
   fi
   AM_CONDITIONAL([HAVE_IDN2], [test "x$qm_idn2" != xno])
 ])

@@ -18,7 +18,7 @@ src_qmail_smtpd_libqmail_smtpd_la_LIBADD = src/lib/net/libqmailidn.la
 
 bin_PROGRAMS += src/qmail-smtpd/qmail-smtpd
 src_qmail_smtpd_qmail_smtpd_SOURCES = src/qmail-smtpd/main.cc
-src_qmail_smtpd_qmail_smtpd_LDADD = src/qmail-smtpd/libqmail-smtpd.la $(LDADD) $(IDN2_LIBS)
+src_qmail_smtpd_qmail_smtpd_LDADD = src/qmail-smtpd/libqmail-smtpd.la $(LDADD)
 
 if HAVE_TLS
 bin_PROGRAMS += src/qmail-smtpd/qmail-smtpd-tls
@@ -27,7 +27,7 @@ src_qmail_smtpd_qmail_smtpd_tls_SOURCES = \
 	src/qmail-smtpd/smtpd_tls.cc
 src_qmail_smtpd_qmail_smtpd_tls_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS)
 src_qmail_smtpd_qmail_smtpd_tls_LDADD = src/qmail-smtpd/libqmail-smtpd.la \
-	src/lib/tls/libqmailtls.la $(LDADD) $(IDN2_LIBS) $(OPENSSL_LIBS)
+	src/lib/tls/libqmailtls.la $(LDADD) $(OPENSSL_LIBS)
 endif
 
 dist_man_MANS += man/qmail-smtpd.8
@@ -35,5 +35,5 @@ dist_man_MANS += man/qmail-smtpd.8
 check_PROGRAMS += tests/unit/check_qmail_smtpd
 tests_unit_check_qmail_smtpd_SOURCES = tests/unit/check_qmail_smtpd.cc tests/unit/check_main.h
 tests_unit_check_qmail_smtpd_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/src -I$(top_srcdir)/src/qmail-smtpd
-tests_unit_check_qmail_smtpd_LDADD = src/qmail-smtpd/libqmail-smtpd.la $(UNIT_LDADD) $(IDN2_LIBS)
+tests_unit_check_qmail_smtpd_LDADD = src/qmail-smtpd/libqmail-smtpd.la $(UNIT_LDADD)
 TESTS += tests/unit/check_qmail_smtpd

@@ -70,7 +70,9 @@ RcptDecision decide_recipient(const Config& cfg, std::string_view address, bool 
   } else if (has_at) {
     auto ascii = net::domain_to_ascii(dom);
     if (!ascii) {
-      d.reply = "553 5.1.2 sorry, that domain name is not valid";
+      d.reply = ascii.error().temporary()
+                    ? "451 4.3.0 unable to convert that domain name now, try again later"
+                    : "553 5.1.2 sorry, that domain name is not valid";
       return d;
     }
     dom = *ascii;
