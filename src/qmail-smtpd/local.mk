@@ -30,7 +30,9 @@ src_qmail_smtpd_qmail_smtpd_tls_LDADD = src/qmail-smtpd/libqmail-smtpd.la \
 	src/lib/tls/libqmailtls.la $(LDADD) $(OPENSSL_LIBS)
 endif
 
-dist_man_MANS += man/qmail-smtpd.8
+dist_man_MANS += \
+	man/qmail-smtpd-tls.8 \
+	man/qmail-smtpd.8
 
 check_PROGRAMS += tests/unit/check_qmail_smtpd
 tests_unit_check_qmail_smtpd_SOURCES = tests/unit/check_qmail_smtpd.cc tests/unit/check_main.h
