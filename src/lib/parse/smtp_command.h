@@ -88,8 +88,9 @@ enum class PathError {
 
 /// Parses the argument of MAIL ("FROM:<a@b> SIZE=10").  Like qmail and
 /// Postfix it also takes a path without brackets ("FROM: a@b") and blanks
-/// after the colon; like qmail, a bracketed path without "FROM:" ("<a@b>").  `allow_utf8` is true when the server offers SMTPUTF8;
-/// UTF-8 in the path is then accepted only together with the SMTPUTF8 parameter.
+/// after the colon; like qmail, a bracketed path without "FROM:" ("<a@b>").  `allow_utf8` is true
+/// when the server offers SMTPUTF8; UTF-8 in the path is then accepted only together with the
+/// SMTPUTF8 parameter.
 Result<SmtpPath> parse_mail_from(std::string_view arg, bool allow_utf8, PathError* why = nullptr);
 
 /// Parses the argument of RCPT ("TO:<a@b>").  `utf8_session` is true when MAIL
