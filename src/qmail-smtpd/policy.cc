@@ -66,7 +66,13 @@ RcptDecision decide_recipient(const Config& cfg, std::string_view address, bool 
   std::string dom(domain);
   bool has_at = address.find('@') != std::string_view::npos;
   if (auto lit = net::parse_address_literal(dom)) {
-    if (net::is_local_address(*lit, cfg.local_ips)) dom = cfg.localiphost;
+    // rare: the interface list is read only when a literal comes
+    std::vector<net::IpAddress> mine = cfg.local_ips;
+    if (mine.empty()) {
+      auto sys = net::local_addresses();
+      if (sys) mine = std::move(*sys);  // unreadable: the literal is simply not local
+    }
+    if (net::is_local_address(*lit, mine)) dom = cfg.localiphost;
   } else if (has_at) {
     auto ascii = net::domain_to_ascii(dom);
     if (!ascii) {

@@ -8,7 +8,6 @@
 
 #include "base/auto.h"
 #include "base/str.h"
-#include "net/ipme.h"
 
 namespace qmail::smtpd {
 
@@ -59,9 +58,6 @@ Result<Config> load_config(int argc, char** argv) {
   auto lih = control::read_line_or("control/localiphost", me_or_host);
   if (!lih) return lih.error();
   c.localiphost = *lih;
-  auto ips = net::local_addresses();
-  if (ips)
-    c.local_ips = std::move(*ips);  // without them, [literal] recipients are simply not local
 
   auto rh = control::read_lines("control/rcpthosts");
   if (!rh) return rh.error();

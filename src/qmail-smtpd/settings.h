@@ -25,10 +25,12 @@ inline constexpr unsigned kMaxRecipientsCeiling = 100000;
 
 struct Config {
   // identity
-  std::string greeting;                   // control/smtpgreeting, default control/me
-  std::string hostname;                   // first word of the greeting: replies and Received
-  std::string localiphost;                // control/localiphost, default control/me
-  std::vector<net::IpAddress> local_ips;  // this host's addresses (for [literal] recipients)
+  std::string greeting;     // control/smtpgreeting, default control/me
+  std::string hostname;     // first word of the greeting: replies and Received
+  std::string localiphost;  // control/localiphost, default control/me
+  /// This host's addresses for [literal] recipients; when empty (as loaded)
+  /// they are asked of the system the first time a literal needs them.
+  std::vector<net::IpAddress> local_ips;
 
   // relay control
   std::optional<control::StringSet> rcpthosts;  // nullopt: the file is missing
