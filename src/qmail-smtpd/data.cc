@@ -82,8 +82,7 @@ Session::Flow Session::data() {
   while (!decoder.done()) {
     auto view = in_.peek();
     if (!view) {
-      if (view.error().errnum == ETIMEDOUT)
-        die("421 4.4.2 " + cfg_.hostname + " timeout, closing connection", 1);
+      if (view.error().errnum == ETIMEDOUT) die_timeout();
       _exit(1);  // the queue client is destroyed: nothing is queued
     }
     if (view->empty()) _exit(1);  // end of input inside DATA: nothing queued

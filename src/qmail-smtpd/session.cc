@@ -13,7 +13,6 @@ namespace qmail::smtpd {
 
 Session::Session(const Config& cfg, io::Stream& stream, std::string tls, StartTls start_tls)
     : cfg_(cfg),
-      stream_(stream),
       in_(stream, cfg.timeout),
       out_(stream, cfg.timeout, 16384),
       tls_(std::move(tls)),
@@ -31,6 +30,10 @@ void Session::die(std::string_view reply_line, int code) {
   _exit(code);
 }
 
+void Session::die_timeout() {
+  die("421 4.4.2 " + cfg_.hostname + " timeout, closing connection", 1);
+}
+
 void Session::greet() { reply("220 " + cfg_.greeting + " ESMTP"); }
 
 bool Session::read_line(std::string& line, bool& too_long) {
@@ -41,14 +44,12 @@ bool Session::read_line(std::string& line, bool& too_long) {
   auto got = in_.getline(line, '\n', parse::kMaxSmtpCommandLine);
   if (!got) {
     const Error& e = got.error();
-    if (e.errnum == ETIMEDOUT)
-      die("421 4.4.2 " + cfg_.hostname + " timeout, closing connection", 1);
+    if (e.errnum == ETIMEDOUT) die_timeout();
     if (e.kind == ErrorKind::kPermanent) {  // over the limit: skip the rest of it
       too_long = true;
       auto skipped = in_.skip_past('\n');
       if (!skipped) {
-        if (skipped.error().errnum == ETIMEDOUT)
-          die("421 4.4.2 " + cfg_.hostname + " timeout, closing connection", 1);
+        if (skipped.error().errnum == ETIMEDOUT) die_timeout();
         _exit(1);
       }
       return *skipped;

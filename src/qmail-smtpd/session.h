@@ -71,9 +71,10 @@ class Session {
   /// A timeout sends 421 and exits; a line too long is answered here.
   bool read_line(std::string& line, bool& too_long);
   [[noreturn]] void die(std::string_view reply_line, int code);
+  /// 421 for a client that said nothing for timeoutsmtpd seconds, then exit.
+  [[noreturn]] void die_timeout();
 
   const Config& cfg_;
-  io::Stream& stream_;
   io::Reader in_;
   io::Writer out_;
   std::string tls_;

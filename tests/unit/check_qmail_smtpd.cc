@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "control/cdb_make.h"
 #include "io/stream.h"
 #include "qmail-smtpd/policy.h"
 #include "qmail-smtpd/session.h"
@@ -217,9 +218,23 @@ END_TEST
 
 START_TEST(relayclient_is_appended_after_the_checks) {
   Config c = base_config();
-  c.relayclient = "";
-  std::string out = converse(c, "MAIL FROM:<a@b.example>\r\nRCPT TO:<x@victim.example>\r\n");
-  ck_assert(has(out, "250 2.1.5 ok\r\n"));
+  c.relayclient = "-rc";
+  // victim.example is checked and only x is listed: a check made after the
+  // suffix was appended would look at another domain and let y through
+  qmail::control::CdbMake maker;
+  ck_assert(maker.add("@victim.example", "").ok());
+  ck_assert(maker.add(":x@victim.example", "").ok());
+  auto bytes = maker.finish();
+  ck_assert(bytes.ok());
+  c.recipients = qmail::control::RecipientMap::from_memory(*bytes);
+  MemStream s(
+      "MAIL FROM:<a@b.example>\r\nRCPT TO:<x@victim.example>\r\nRCPT TO:<y@victim.example>\r\n");
+  qmail::smtpd::Session session(c, s, "", nullptr);
+  session.run();
+  ck_assert(has(s.out_, "250 2.1.5 ok\r\n"));
+  ck_assert(has(s.out_, "550 5.1.1 "));
+  ck_assert_uint_eq(session.transaction().recipients.size(), 1);
+  ck_assert(session.transaction().recipients[0] == "x@victim.example-rc");
 }
 END_TEST
 
