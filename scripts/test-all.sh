@@ -16,7 +16,8 @@ JOBS=${JOBS:-2}
 # what configure, the build and the tests use
 PACKAGES="autoconf automake libtool pkg-config make g++ check libssl-dev libidn2-dev
   procps util-linux passwd coreutils findutils gawk sed
-  python3 openssl ucspi-tcp swaks msmtp postfix"
+  python3 openssl ucspi-tcp swaks msmtp postfix dnsmasq-base
+  sasl2-bin libsasl2-modules"
 
 say() { printf 'test-all: %s\n' "$*"; }
 fail() {

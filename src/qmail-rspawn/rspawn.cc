@@ -7,7 +7,7 @@
 #include "base/auto.h"
 #include "base/exit_code.h"
 #include "io/writer.h"
-#include "sys/open.h"
+#include "net/tcpto.h"
 #include "sys/priv.h"
 
 namespace qmail::rspawn {
@@ -26,16 +26,13 @@ int rank(char c) {
 
 // qmail-rspawn, like qmail's, empties qmail-remote's table of hosts that timed
 // out (lock/tcpto, qmail-tcpto(8)) when it starts: a restart forgets them.
-void clean_tcpto() {
-  auto fd = sys::open_write("../lock/tcpto");
-  if (!fd) return;  // no table yet: nothing to forget
-  std::string zeros(1024, '\0');
-  (void)io::write_all(fd->get(), zeros);
-}
+// No table yet, or any trouble clearing it: nothing to forget, or only a hint.
+void clean_tcpto() { (void)net::TcptoTable("../lock/tcpto").clear(); }
 
-int child(const queue::SpawnRequest& req) {
-  std::vector<std::string> argv = {"qmail-remote", std::string(req.domain()), req.sender,
-                                   req.recipient};
+int child_batch(const std::vector<queue::SpawnRequest>& group) {
+  const queue::SpawnRequest& req = group.front();
+  std::vector<std::string> argv = {"qmail-remote", std::string(req.domain()), req.sender};
+  for (const queue::SpawnRequest& r : group) argv.push_back(r.recipient);
   // $QMAILREMOTE names another program (a filter in front of qmail-remote), as notqmail has it.
   const char* other = std::getenv("QMAILREMOTE");
   if (other && *other) {
@@ -51,40 +48,72 @@ int child(const queue::SpawnRequest& req) {
 void RemoteReport::feed(std::string_view bytes) {
   for (char c : bytes) {
     any_ = true;
-    Record* rec = records_ == 0 ? &first_ : records_ == 1 ? &second_ : nullptr;
     if (!in_record_) {
       in_record_ = true;
-      current_ = c;
-      if (rec) rec->letter = c;
+      if (records_.size() < max_records_) records_.push_back({c, {}, false});
       if (c != '\0') continue;  // else: an empty record, ending here
     } else if (c != '\0') {
-      if (rec && rec->text.size() < max_) rec->text.push_back(c);
+      Record& rec = records_.back();
+      if (!rec.complete && records_.size() <= max_records_ && rec.text.size() < max_)
+        rec.text.push_back(c);
       continue;
     }
     // the NUL ending a record
-    if (rec) rec->complete = true;
-    if (!result_ && is_message_report(current_)) result_ = current_;
-    if (records_ < 2) ++records_;
+    if (!records_.empty() && !records_.back().complete) records_.back().complete = true;
     in_record_ = false;
   }
 }
 
 std::string RemoteReport::finish(const sys::ExitStatus& status) {
-  if (status.crashed()) return "Zqmail-remote crashed.\n";
-  if (status.code == kTemporary) return "ZUnable to run qmail-remote.\n";
-  if (status.code != 0) return "DUnable to run qmail-remote.\n";
-  if (!any_) return "Zqmail-remote produced no output.\n";
-  int result = rank(result_);
-  int overall = result;
-  if (first_.letter == 's') overall = 0;   // the recipient was deferred
-  if (first_.letter == 'h') overall = -1;  // the recipient was refused
-  std::string out(1, overall == 1 ? 'K' : overall == 0 ? 'Z' : 'D');
-  if (first_.complete) {
-    out += first_.text;
+  return finish_batch(1, status).front();
+}
+
+std::vector<std::string> RemoteReport::finish_batch(std::size_t n, const sys::ExitStatus& status) {
+  auto all = [n](std::string text) { return std::vector<std::string>(n ? n : 1, text); };
+  if (status.crashed()) return all("Zqmail-remote crashed.\n");
+  if (status.code == kTemporary) return all("ZUnable to run qmail-remote.\n");
+  if (status.code != 0) return all("DUnable to run qmail-remote.\n");
+  if (!any_) return all("Zqmail-remote produced no output.\n");
+  if (n == 0) n = 1;
+  // No recipient records: the message report is every recipient's.
+  if (!records_.empty() && is_message_report(records_[0].letter)) {
+    const Record& m = records_[0];
+    return all(std::string(1, m.letter) + (m.complete ? m.text : ""));
+  }
+  // The message report follows the n recipient records (qmail's order).
+  const Record* message = nullptr;
+  for (std::size_t i = n; i < records_.size(); ++i)
+    if (records_[i].complete && is_message_report(records_[i].letter)) {
+      message = &records_[i];
+      break;
+    }
+  int result = rank(message ? message->letter : 0);
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i >= records_.size() || !records_[i].complete) {
+      out.push_back("Zqmail-remote produced incomplete output.\n");
+      continue;
+    }
+    const Record& rec = records_[i];
+    int overall = result;
+    if (rec.letter == 's') overall = 0;   // the recipient was deferred
+    if (rec.letter == 'h') overall = -1;  // the recipient was refused
+    std::string report(1, overall == 1 ? 'K' : overall == 0 ? 'Z' : 'D');
+    report += rec.text;
     // The message report explains the recipient's result when it is no better.
-    if (result <= overall && is_message_report(second_.letter)) out += second_.text;
+    if (message && result <= overall) report += message->text;
+    out.push_back(std::move(report));
   }
   return out;
+}
+
+std::string batch_key(const queue::SpawnRequest& req) {
+  std::string key = req.message;
+  key.push_back('\0');
+  key += req.sender;
+  key.push_back('\0');
+  for (char c : req.domain()) key.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+  return key;
 }
 
 int run(int, char**) {
@@ -103,7 +132,9 @@ int run(int, char**) {
   config.limit = autoconf::kSpawn;
   config.message_owner = ids->qmailq;
   queue::SpawnOps ops;
-  ops.child = child;
+  ops.child = [](const queue::SpawnRequest& req) { return child_batch({req}); };
+  ops.batch_key = batch_key;
+  ops.child_batch = child_batch;
   ops.make_report = [] { return std::make_unique<RemoteReport>(); };
   if (auto st = queue::run_spawn(0, 1, config, ops); !st) return fatal(st.error().text());
   return 0;

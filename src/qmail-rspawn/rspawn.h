@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "queue/spawn.h"
 #include "sys/process.h"
@@ -13,14 +14,18 @@
 namespace qmail::rspawn {
 
 /// Turns qmail-remote's output (recipient reports r/h/s, then a message report
-/// K/Z/D, each ending in NUL; qmail-remote(8)) into the one report qmail-send
-/// wants for the single recipient, as qmail-rspawn does: a rejected recipient
-/// wins over the message result, and the recipient's text comes first.
+/// K/Z/D, each ending in NUL; qmail-remote(8)) into the report qmail-send
+/// wants for each recipient, as qmail-rspawn does: a rejected recipient wins
+/// over the message result, and the recipient's text comes first.  One
+/// qmail-remote may carry several recipients of one message (a batch).
 class RemoteReport : public queue::SpawnReport {
  public:
-  explicit RemoteReport(std::size_t max_text = queue::kMaxSpawnReportText) : max_(max_text) {}
+  explicit RemoteReport(std::size_t max_text = queue::kMaxSpawnReportText,
+                        std::size_t max_records = 101)
+      : max_(max_text), max_records_(max_records) {}
   void feed(std::string_view bytes) override;
   std::string finish(const sys::ExitStatus& status) override;
+  std::vector<std::string> finish_batch(std::size_t n, const sys::ExitStatus& status) override;
 
  private:
   struct Record {
@@ -29,14 +34,15 @@ class RemoteReport : public queue::SpawnReport {
     bool complete = false;
   };
   std::size_t max_;
-  bool any_ = false;  // any output at all
-  Record first_;      // the first record
-  Record second_;     // the record after it
-  int records_ = 0;   // complete records seen, counting no further than 2
-  char result_ = 0;   // letter of the first complete K/Z/D record
-  char current_ = 0;  // letter of the record being read (0 before its first byte)
+  std::size_t max_records_;
+  bool any_ = false;             // any output at all
+  std::vector<Record> records_;  // the first max_records_ records
   bool in_record_ = false;
 };
+
+/// The batch key of a request: requests for one message, from one sender, to
+/// one domain (case ignored) go to one qmail-remote.
+std::string batch_key(const queue::SpawnRequest& req);
 
 /// qmail-rspawn itself; returns the exit code.
 int run(int argc, char** argv);

@@ -32,10 +32,9 @@ Result<unsigned> Spawn::read_limit() {
   return static_cast<unsigned>(static_cast<unsigned char>(c));
 }
 
-Status Spawn::request(unsigned slot, std::string_view mess, std::string_view sender,
-                      std::string_view rcpt) {
-  std::string req;
-  req.reserve(mess.size() + sender.size() + rcpt.size() + 4);
+void Spawn::request(unsigned slot, std::string_view mess, std::string_view sender,
+                    std::string_view rcpt) {
+  std::string& req = pending_;
   req += static_cast<char>(slot);
   req.append(mess);
   req += '\0';
@@ -43,7 +42,13 @@ Status Spawn::request(unsigned slot, std::string_view mess, std::string_view sen
   req += '\0';
   req.append(rcpt);
   req += '\0';
-  return io::write_all(to_, req);
+}
+
+Status Spawn::flush() {
+  if (pending_.empty()) return {};
+  std::string out = std::move(pending_);
+  pending_.clear();
+  return io::write_all(to_, out);
 }
 
 Result<bool> Spawn::read_reports() {

@@ -21,9 +21,13 @@ class Spawn {
   /// Reads the byte the spawn sends at start: how many deliveries it runs at
   /// once.  An error when it sends nothing (EOF).
   Result<unsigned> read_limit();
-  /// Sends one delivery request: slot byte, "S/N\0", sender\0, recipient\0.
-  Status request(unsigned slot, std::string_view mess, std::string_view sender,
-                 std::string_view rcpt);
+  /// Queues one delivery request: slot byte, "S/N\0", sender\0, recipient\0.
+  /// Requests go out together at flush(), so qmail-rspawn sees the recipients
+  /// of one pass at once and can give one SMTP transaction to those of a host.
+  void request(unsigned slot, std::string_view mess, std::string_view sender,
+               std::string_view rcpt);
+  /// Writes the queued requests.
+  Status flush();
   /// Reads what is available (call when poll says readable) into the parser;
   /// false at end of file (the spawn died).
   Result<bool> read_reports();
@@ -33,6 +37,7 @@ class Spawn {
  private:
   int to_;
   int from_;
+  std::string pending_;
   ReportParser parser_;
 };
 

@@ -149,6 +149,11 @@ void Scheduler::dispatch(std::time_t now) {
       if (!pass_[idx(c)].active && !start_pass(c, now)) break;
       feed_one(c, now);
     }
+    if (auto st = spawns_[idx(c)]->flush(); !st && !lost_) {
+      log_.line({"alert: oh no! lost ", c == Channel::kLocal ? "qmail-lspawn" : "qmail-rspawn",
+                 " connection! dying..."});
+      lost_ = true;
+    }
   }
 }
 
@@ -159,12 +164,7 @@ void Scheduler::deliver(Channel c, Job& job, std::uint64_t offset, std::string r
   std::uint64_t id = pass_[idx(c)].id;
   std::string mess = fmt_u64(queue::split_of(id, autoconf::kSplit)) + "/" + fmt_u64(id);
   unsigned slot = static_cast<unsigned>(free - slots.begin());
-  if (auto st = spawns_[idx(c)]->request(slot, mess, job.sender, rcpt); !st) {
-    log_.line({"alert: oh no! lost ", c == Channel::kLocal ? "qmail-lspawn" : "qmail-rspawn",
-               " connection! dying..."});
-    lost_ = true;
-    return;
-  }
+  spawns_[idx(c)]->request(slot, mess, job.sender, rcpt);
   free->used = true;
   free->id = id;
   free->offset = offset;

@@ -18,6 +18,7 @@ INTEGRATION_TESTS = \
 	tests/integration/qmail-send-signals.test \
 	tests/integration/qmail-send-survives-crashes.test \
 	tests/integration/qmail-send-virtualdomains.test \
+	tests/integration/qmail-tcpto-lists-hosts.test \
 	tests/integration/sendmail-delivers-to-maildir.test \
 	tests/integration/setup-root-install.test \
 	tests/integration/setup-sandbox-install.test

@@ -113,7 +113,7 @@ START_TEST(shipped_manifest_has_qmail_hierarchy) {
   ck_assert_int_eq(t->mode, 0622);
   const Entry* z = find(*es, "queue/lock/tcpto");
   ck_assert_ptr_nonnull(z);
-  ck_assert_uint_eq(z->size, 1024);
+  ck_assert_uint_eq(z->size, 2048);
   ck_assert(find(*es, "queue/mess")->kind == Kind::kSplitDir);
   ck_assert_int_eq(find(*es, "alias")->mode, 02755);
   ck_assert(find(*es, "boot/maildir+df") != nullptr);

@@ -68,7 +68,10 @@ struct Outcome {
 };
 
 // Runs the driver over `input`, limit `limit`, and decodes what it wrote.
-Outcome drive(const Sandbox& box, const std::string& input, unsigned limit, unsigned linger = 10) {
+// With `batch`, requests with the same sender (the shell command) go to one
+// child, which gets the recipients as $1, $2 ...; reports are qmail-remote's.
+Outcome drive(const Sandbox& box, const std::string& input, unsigned limit, unsigned linger = 10,
+              bool batch = false) {
   std::string in_path = box.dir + "/in", out_path = box.dir + "/out";
   ck_assert(sys::write_file_atomic(in_path, input, 0600).ok());
   auto in = sys::open_read(in_path);
@@ -86,6 +89,16 @@ Outcome drive(const Sandbox& box, const std::string& input, unsigned limit, unsi
     return 111;
   };
   ops.make_report = [] { return std::make_unique<TestReport>(); };
+  if (batch) {
+    ops.make_report = [] { return std::make_unique<rspawn::RemoteReport>(); };
+    ops.batch_key = [](const SpawnRequest& req) { return req.message + '\n' + req.sender; };
+    ops.child_batch = [](const std::vector<SpawnRequest>& group) {
+      std::vector<std::string> argv = {"sh", "-c", group.front().sender, "sh"};
+      for (const auto& r : group) argv.push_back(r.recipient);
+      sys::exec_path("/bin/sh", argv);
+      return 111;
+    };
+  }
   auto t0 = std::chrono::steady_clock::now();
   Outcome o;
   o.ok = queue::run_spawn(in->get(), out->get(), config, ops).ok();
@@ -322,6 +335,53 @@ START_TEST(bounded_text_notes_truncation) {
 }
 END_TEST
 
+START_TEST(requests_that_arrive_together_share_one_child) {
+  Sandbox box;
+  std::string runs = box.dir + "/runs";
+  std::string three =
+      "echo $# >> " + runs + "; printf 'r\\0h550 no %s\\0s451 later\\0KDone.\\0' \"$2\"";
+  std::string one = "echo $# >> " + runs + "; printf 'r\\0KOk.\\0'";
+  std::string in = request(0, "1/100", three, "a@x") + request(1, "1/100", three, "b@x") +
+                   request(2, "1/100", one, "c@y") + request(3, "1/100", three, "d@x");
+  Outcome o = drive(box, in, 10, 10, true);
+  ck_assert(o.ok);
+  ck_assert_uint_eq(o.reports.size(), 4);
+  ck_assert(o.by_slot[0] == "KDone.");
+  ck_assert(o.by_slot[1] == "D550 no b@x");
+  ck_assert(o.by_slot[3] == "Z451 later");
+  ck_assert(o.by_slot[2] == "KOk.");
+  std::string counts;
+  ck_assert(sys::read_file(runs, counts, 1000, nullptr).ok());
+  // a group of one runs ops.child, which passes no arguments ($# is 0)
+  ck_assert_msg(counts == "3\n0\n" || counts == "0\n3\n", "children: %s", counts.c_str());
+}
+END_TEST
+
+START_TEST(remote_report_splits_a_batch) {
+  auto batch = [](std::string_view output, std::size_t n, sys::ExitStatus st = {true, 0, 0}) {
+    rspawn::RemoteReport r;
+    r.feed(output);
+    return r.finish_batch(n, st);
+  };
+  auto v = batch(std::string("r\0hNo.\0sLater.\0KDone.\0", 23), 3);
+  ck_assert_uint_eq(v.size(), 3);
+  ck_assert(v[0] == "KDone." && v[1] == "DNo." && v[2] == "ZLater.");
+  v = batch(std::string("ZConnection refused.\0", 21), 3);  // no recipient records
+  ck_assert(v.size() == 3 && v[2] == "ZConnection refused.");
+  v = batch(std::string("r\0r\0ZLost.\0", 12), 2);
+  ck_assert(v[0] == "ZLost." && v[1] == "ZLost.");
+  v = batch(std::string("r\0h", 3), 3);  // cut short: nobody is lost
+  ck_assert(v[0][0] == 'D' || v[0][0] == 'Z');
+  ck_assert(v[1][0] == 'Z' && v[2][0] == 'Z');
+  v = batch("rx", 2, {false, 0, 9});
+  ck_assert(v.size() == 2 && v[1] == "Zqmail-remote crashed.\n");
+  ck_assert(rspawn::batch_key({0, "1/2", "s@x", "a@Example.COM", 1}) ==
+            rspawn::batch_key({1, "1/2", "s@x", "b@example.com", 1}));
+  ck_assert(rspawn::batch_key({0, "1/2", "s@x", "a@x", 1}) !=
+            rspawn::batch_key({1, "1/3", "s@x", "b@x", 1}));
+}
+END_TEST
+
 START_TEST(remote_report_translates_qmail_remote) {
   for (bool bytewise : {false, true}) {
     ck_assert(remote(std::string("rAccepted.\0KDone.\0", 18), exited(0), bytewise) ==
@@ -363,11 +423,13 @@ Suite* make_suite() {
   tcase_add_test(tc, slot_out_of_range_or_in_use_is_a_protocol_error);
   tcase_add_test(tc, a_partial_request_at_end_of_input_is_dropped);
   tcase_add_test(tc, output_held_open_by_a_grandchild_ends_after_the_grace_period);
+  tcase_add_test(tc, requests_that_arrive_together_share_one_child);
   suite_add_tcase(s, tc);
   tc = tcase_create("reports");
   tcase_add_test(tc, local_report_maps_as_qmail_lspawn);
   tcase_add_test(tc, bounded_text_notes_truncation);
   tcase_add_test(tc, remote_report_translates_qmail_remote);
+  tcase_add_test(tc, remote_report_splits_a_batch);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -3,6 +3,8 @@
 # it link it, e.g. qmail-smtpd).  libidn2 itself is loaded with dlopen when a
 # UTF-8 name first needs it (idn.cc says why), so only its header is used here.
 src_lib_libqmail_la_SOURCES += \
+	src/lib/net/connect.cc \
+	src/lib/net/connect.h \
 	src/lib/net/ip.cc \
 	src/lib/net/ip.h \
 	src/lib/net/ipme.cc \

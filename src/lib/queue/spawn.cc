@@ -62,13 +62,18 @@ bool set_nonblocking(int fd) {
   return flags != -1 && ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) != -1;
 }
 
-struct Slot {
-  bool used = false;
+// One child process: a delivery of one request, or of a batch of them.
+struct Child {
   pid_t pid = 0;  // 0 once reaped
   Fd output;      // read end of the report pipe; closed at its end of file
   sys::ExitStatus status;
   Clock::time_point reaped_at;
   std::unique_ptr<SpawnReport> report;
+  std::vector<unsigned> slots;  // the requests it delivers, in order
+};
+
+struct Slot {
+  bool used = false;  // from the request until its report is sent
 };
 
 class Loop {
@@ -81,11 +86,12 @@ class Loop {
   void take_input(const char* p, std::size_t n);
   void append_field(std::string& field, char c, std::size_t max);
   void handle_request();
-  void start(SpawnRequest& req);
+  void start_pending();
+  void start(std::vector<SpawnRequest> group);
   void send(unsigned slot, std::string_view report);
   void reap_all();
-  void reap(Slot& s);
-  void read_output(Slot& s);
+  void reap(Child& c);
+  void read_output(Child& c);
   void finish_ready();
   int poll_timeout() const;
 
@@ -94,6 +100,8 @@ class Loop {
   const SpawnConfig& config_;
   const SpawnOps& ops_;
   std::vector<Slot> slots_;
+  std::vector<std::unique_ptr<Child>> children_;
+  std::vector<SpawnRequest> pending_;  // valid requests read, not yet started
   Fd chld_read_;
   bool reading_ = true;
   bool writing_ = true;
@@ -116,11 +124,12 @@ Status Loop::run() {
   if (!io::write_all(out_, std::string_view(&limit, 1))) writing_ = false;
 
   std::vector<pollfd> fds;
-  std::vector<Slot*> owners;
-  char buf[4096];
+  std::vector<Child*> owners;
+  // big enough for a whole burst of requests, so that a batch can form
+  std::vector<char> buf(64 * 1024);
   for (;;) {
     finish_ready();
-    bool busy = false;
+    bool busy = !children_.empty();
     for (const auto& s : slots_) busy = busy || s.used;
     if (!reading_ && !busy) break;
 
@@ -128,10 +137,10 @@ Status Loop::run() {
     owners.clear();
     fds.push_back({chld_read_.get(), POLLIN, 0});
     if (reading_) fds.push_back({in_, POLLIN, 0});
-    for (auto& s : slots_) {
-      if (!s.used || !s.output.valid()) continue;
-      fds.push_back({s.output.get(), POLLIN, 0});
-      owners.push_back(&s);
+    for (auto& c : children_) {
+      if (!c->output.valid()) continue;
+      fds.push_back({c->output.get(), POLLIN, 0});
+      owners.push_back(c.get());
     }
     int r = ::poll(fds.data(), fds.size(), poll_timeout());
     if (r == -1) {
@@ -139,7 +148,7 @@ Status Loop::run() {
       return sys_error("unable to poll");
     }
     if (fds[0].revents) {
-      while (::read(chld_read_.get(), buf, sizeof buf) > 0) {
+      while (::read(chld_read_.get(), buf.data(), buf.size()) > 0) {
       }
     }
     if (fds[0].revents || r == 0) reap_all();  // a SIGCHLD, or the safety timeout
@@ -147,22 +156,23 @@ Status Loop::run() {
     if (reading_) {
       first_output = 2;
       if (fds[1].revents) {
-        ssize_t n = ::read(in_, buf, sizeof buf);
+        ssize_t n = ::read(in_, buf.data(), buf.size());
         if (n > 0) {
-          take_input(buf, static_cast<std::size_t>(n));
+          take_input(buf.data(), static_cast<std::size_t>(n));
         } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
           reading_ = false;  // qmail-send has gone: finish what runs, then exit
         }
+        start_pending();
       }
     }
     for (std::size_t i = first_output; i < fds.size(); ++i)
       if (fds[i].revents) read_output(*owners[i - first_output]);
     auto now = Clock::now();
-    for (auto& s : slots_) {
+    for (auto& c : children_) {
       // A child that left its output open to a descendant gets a grace period.
-      if (s.used && s.pid == 0 && s.output.valid() &&
-          now - s.reaped_at >= std::chrono::seconds(config_.linger_seconds))
-        s.output.reset();
+      if (c->pid == 0 && c->output.valid() &&
+          now - c->reaped_at >= std::chrono::seconds(config_.linger_seconds))
+        c->output.reset();
     }
   }
   if (fatal_) return *fatal_;
@@ -171,13 +181,12 @@ Status Loop::run() {
 
 int Loop::poll_timeout() const {
   int timeout = -1;
-  for (const auto& s : slots_) {
-    if (!s.used) continue;
+  for (const auto& c : children_) {
     // Running children are also looked at every few seconds, in case a
     // SIGCHLD was ever lost; a reaped one waits at most its grace period.
     int t = 5000;
-    if (s.pid == 0) {
-      auto left = s.reaped_at + std::chrono::seconds(config_.linger_seconds) - Clock::now();
+    if (c->pid == 0) {
+      auto left = c->reaped_at + std::chrono::seconds(config_.linger_seconds) - Clock::now();
       auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(left).count() + 1;
       t = ms < 0 ? 0 : static_cast<int>(ms < 5000 ? ms : 5000);
     }
@@ -249,26 +258,54 @@ void Loop::handle_request() {
   req.at = req.recipient.rfind('@');
   if (req.at == std::string::npos)
     return send(req.slot, "DSorry, address must include host name. (#5.1.3)\n");
-  start(req);
+  slots_[req.slot].used = true;
+  pending_.push_back(std::move(req));
 }
 
-void Loop::start(SpawnRequest& req) {
+void Loop::start_pending() {
+  std::vector<SpawnRequest> pending = std::move(pending_);
+  pending_.clear();
+  std::vector<bool> taken(pending.size(), false);
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    if (taken[i]) continue;
+    taken[i] = true;
+    std::vector<SpawnRequest> group;
+    std::string key = ops_.batch_key && ops_.child_batch ? ops_.batch_key(pending[i]) : "";
+    group.push_back(std::move(pending[i]));
+    if (!key.empty())
+      for (std::size_t j = i + 1; j < pending.size() && group.size() < config_.max_batch; ++j)
+        if (!taken[j] && ops_.batch_key(pending[j]) == key) {
+          taken[j] = true;
+          group.push_back(std::move(pending[j]));
+        }
+    start(std::move(group));
+  }
+}
+
+void Loop::start(std::vector<SpawnRequest> group) {
+  const SpawnRequest& req = group.front();
+  auto fail = [&](const std::string& report) {
+    for (const SpawnRequest& r : group) {
+      slots_[r.slot].used = false;
+      send(r.slot, report);
+    }
+  };
   const std::string& me = config_.program;
   std::string path = config_.mess_dir.empty() ? req.message : config_.mess_dir + "/" + req.message;
   auto mess = sys::open_read(path);
-  if (!mess) return send(req.slot, "Z" + me + " unable to open message. (#4.3.0)\n");
+  if (!mess) return fail("Z" + me + " unable to open message. (#4.3.0)\n");
   struct stat st;
   if (::fstat(mess->get(), &st) == -1)
-    return send(req.slot, "Z" + me + " unable to fstat message. (#4.3.0)\n");
-  if (!S_ISREG(st.st_mode)) return send(req.slot, "ZSorry, message has wrong type. (#4.3.5)\n");
+    return fail("Z" + me + " unable to fstat message. (#4.3.0)\n");
+  if (!S_ISREG(st.st_mode)) return fail("ZSorry, message has wrong type. (#4.3.5)\n");
   // Only qmailq writes the queue: a message owned by anyone else was planted.
   if (config_.message_owner && st.st_uid != *config_.message_owner)
-    return send(req.slot, "ZSorry, message has wrong owner. (#4.3.5)\n");
+    return fail("ZSorry, message has wrong owner. (#4.3.5)\n");
   auto pipe = make_pipe();
-  if (!pipe) return send(req.slot, "Z" + me + " unable to create pipe. (#4.3.0)\n");
+  if (!pipe) return fail("Z" + me + " unable to create pipe. (#4.3.0)\n");
 
   pid_t pid = ::fork();
-  if (pid == -1) return send(req.slot, "Z" + me + " unable to fork. (#4.3.0)\n");
+  if (pid == -1) return fail("Z" + me + " unable to fork. (#4.3.0)\n");
   if (pid == 0) {
     sys::default_signal(SIGCHLD);
     sys::default_signal(SIGPIPE);
@@ -278,18 +315,18 @@ void Loop::start(SpawnRequest& req) {
       ::_exit(111);
     int code = 111;
     try {
-      code = ops_.child(req);
+      code = group.size() > 1 ? ops_.child_batch(group) : ops_.child(req);
     } catch (...) {
       code = 111;
     }
     ::_exit(code);
   }
-  Slot& s = slots_[req.slot];
-  s.used = true;
-  s.pid = pid;
-  s.output = std::move(pipe->read);
-  s.status = {};
-  s.report = ops_.make_report();
+  auto c = std::make_unique<Child>();
+  c->pid = pid;
+  c->output = std::move(pipe->read);
+  c->report = ops_.make_report();
+  for (const SpawnRequest& r : group) c->slots.push_back(r.slot);
+  children_.push_back(std::move(c));
 }
 
 void Loop::send(unsigned slot, std::string_view report) {
@@ -302,44 +339,53 @@ void Loop::send(unsigned slot, std::string_view report) {
 }
 
 void Loop::reap_all() {
-  for (auto& s : slots_)
-    if (s.used && s.pid != 0) reap(s);
+  for (auto& c : children_)
+    if (c->pid != 0) reap(*c);
 }
 
-void Loop::reap(Slot& s) {
+void Loop::reap(Child& c) {
   int w = 0;
-  pid_t r = ::waitpid(s.pid, &w, WNOHANG);
+  pid_t r = ::waitpid(c.pid, &w, WNOHANG);
   if (r == 0 || (r == -1 && errno == EINTR)) return;
-  if (r == s.pid) {
-    s.status.exited = WIFEXITED(w);
-    s.status.code = WIFEXITED(w) ? WEXITSTATUS(w) : 0;
-    s.status.signal = WIFSIGNALED(w) ? WTERMSIG(w) : 0;
+  if (r == c.pid) {
+    c.status.exited = WIFEXITED(w);
+    c.status.code = WIFEXITED(w) ? WEXITSTATUS(w) : 0;
+    c.status.signal = WIFSIGNALED(w) ? WTERMSIG(w) : 0;
   } else {
-    s.status = {false, 0, 0};  // lost: report it as a crash, so mail is retried
+    c.status = {false, 0, 0};  // lost: report it as a crash, so mail is retried
   }
-  s.pid = 0;
-  s.reaped_at = Clock::now();
+  c.pid = 0;
+  c.reaped_at = Clock::now();
 }
 
-void Loop::read_output(Slot& s) {
+void Loop::read_output(Child& c) {
   char buf[4096];
-  ssize_t n = ::read(s.output.get(), buf, sizeof buf);
+  ssize_t n = ::read(c.output.get(), buf, sizeof buf);
   if (n > 0) {
-    s.report->feed(std::string_view(buf, static_cast<std::size_t>(n)));
+    c.report->feed(std::string_view(buf, static_cast<std::size_t>(n)));
   } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-    s.output.reset();
-    if (s.pid != 0) reap(s);  // usually gone by now: report without waiting for SIGCHLD
+    c.output.reset();
+    if (c.pid != 0) reap(c);  // usually gone by now: report without waiting for SIGCHLD
   }
 }
 
 void Loop::finish_ready() {
-  for (std::size_t i = 0; i < slots_.size(); ++i) {
-    Slot& s = slots_[i];
-    if (!s.used || s.pid != 0 || s.output.valid()) continue;
-    std::string report = s.report->finish(s.status);
-    s.report.reset();
-    s.used = false;
-    send(static_cast<unsigned>(i), report);
+  for (std::size_t i = 0; i < children_.size();) {
+    Child& c = *children_[i];
+    if (c.pid != 0 || c.output.valid()) {
+      ++i;
+      continue;
+    }
+    std::vector<std::string> reports;
+    if (c.slots.size() == 1)
+      reports.push_back(c.report->finish(c.status));
+    else
+      reports = c.report->finish_batch(c.slots.size(), c.status);
+    for (std::size_t k = 0; k < c.slots.size(); ++k) {
+      slots_[c.slots[k]].used = false;
+      send(c.slots[k], k < reports.size() ? reports[k] : "ZInternal error: no report. (#4.3.0)\n");
+    }
+    children_.erase(children_.begin() + static_cast<std::ptrdiff_t>(i));
   }
 }
 }  // namespace

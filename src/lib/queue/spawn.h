@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 #include "sys/process.h"
@@ -55,6 +56,13 @@ class SpawnReport {
   virtual void feed(std::string_view bytes) = 0;
   /// A status letter, K, Z or D, then human-readable text (no NUL).
   virtual std::string finish(const sys::ExitStatus& status) = 0;
+  /// For a child that delivered `n` requests at once (SpawnOps::batch_key):
+  /// one report per request, in the order they were given to the child.
+  virtual std::vector<std::string> finish_batch(std::size_t n, const sys::ExitStatus& status) {
+    std::vector<std::string> out(n, "ZInternal error: this delivery cannot be batched. (#4.3.0)\n");
+    if (n > 0) out[0] = finish(status);
+    return out;
+  }
 };
 
 /// Keeps the first `max` bytes of output before any NUL, and says so when there was more.
@@ -78,6 +86,14 @@ struct SpawnOps {
   std::function<int(const SpawnRequest&)> child;
   /// A fresh collector for one delivery's output.
   std::function<std::unique_ptr<SpawnReport>()> make_report;
+
+  /// Optional batching: requests that arrive together (in one read from
+  /// qmail-send) and have the same non-empty key are delivered by one child,
+  /// at most `SpawnConfig::max_batch` at a time; the key must include the
+  /// message.  `child_batch` then runs instead of `child`, and each request
+  /// still gets its own report (SpawnReport::finish_batch).
+  std::function<std::string(const SpawnRequest&)> batch_key;
+  std::function<int(const std::vector<SpawnRequest>&)> child_batch;
 };
 
 struct SpawnConfig {
@@ -86,6 +102,7 @@ struct SpawnConfig {
   std::string mess_dir;                 // message paths are relative to it ("" = cwd)
   std::optional<uid_t> message_owner;   // qmailq: a message owned by another uid is refused
   unsigned linger_seconds = 10;         // after a child ends, wait this long for its pipe's EOF
+  unsigned max_batch = 100;             // requests per child at most, with SpawnOps::batch_key
 };
 
 /// Runs deliveries until qmail-send closes `in` and every delivery is reported.

@@ -1,8 +1,11 @@
-# src/lib/tls: the STARTTLS server stream (OpenSSL).  A library of its own, apart
-# from libqmail, so that only qmail-smtpd-tls links libssl and libcrypto.
+# src/lib/tls: the STARTTLS streams (OpenSSL), server and client.  A library of its
+# own, apart from libqmail, so that only qmail-smtpd-tls and qmail-remote link
+# libssl and libcrypto.
 if HAVE_TLS
 noinst_LTLIBRARIES += src/lib/tls/libqmailtls.la
 src_lib_tls_libqmailtls_la_SOURCES = \
+	src/lib/tls/client.cc \
+	src/lib/tls/client.h \
 	src/lib/tls/server.cc \
 	src/lib/tls/server.h
 src_lib_tls_libqmailtls_la_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS)
@@ -13,4 +16,10 @@ tests_unit_check_tls_server_SOURCES = tests/unit/check_tls_server.cc tests/unit/
 tests_unit_check_tls_server_CPPFLAGS = $(UNIT_CPPFLAGS) $(OPENSSL_CFLAGS)
 tests_unit_check_tls_server_LDADD = src/lib/tls/libqmailtls.la $(UNIT_LDADD) $(OPENSSL_LIBS)
 TESTS += tests/unit/check_tls_server
+
+check_PROGRAMS += tests/unit/check_tls_client
+tests_unit_check_tls_client_SOURCES = tests/unit/check_tls_client.cc tests/unit/check_main.h
+tests_unit_check_tls_client_CPPFLAGS = $(UNIT_CPPFLAGS) $(OPENSSL_CFLAGS)
+tests_unit_check_tls_client_LDADD = src/lib/tls/libqmailtls.la $(UNIT_LDADD) $(OPENSSL_LIBS)
+TESTS += tests/unit/check_tls_client
 endif

@@ -1,5 +1,6 @@
 // server.cc: TlsStream, OpenSSL (1.1.1 or 3.x) driven over non-blocking
-// descriptors with poll(), every wait bounded by the caller's deadline.
+// descriptors with poll(), every wait bounded by the caller's deadline.  The
+// server's handshake is here; client.cc makes the client's with the same parts.
 #include "tls/server.h"
 
 #include <fcntl.h>
@@ -145,19 +146,20 @@ Status load_dh(SSL_CTX* ctx, const std::string& path) {
 
 /// Loads the certificate chain and its private key into `c`.  `asked` is set
 /// by no_passphrase() when the key is encrypted.
-Status load_key_pair(SSL_CTX* c, const ServerSettings& s, const bool& asked) {
-  if (s.cert_file.empty()) return temp_error("no TLS certificate file configured");
-  if (auto st = check_readable(s.cert_file); !st) return st.error();
-  if (SSL_CTX_use_certificate_chain_file(c, s.cert_file.c_str()) != 1)
-    return temp_error("unable to load " + s.cert_file + ": " +
+Status load_pair(SSL_CTX* c, const std::string& cert_file, const std::string& key_file,
+                 const bool& asked) {
+  if (cert_file.empty()) return temp_error("no TLS certificate file configured");
+  if (auto st = check_readable(cert_file); !st) return st.error();
+  if (SSL_CTX_use_certificate_chain_file(c, cert_file.c_str()) != 1)
+    return temp_error("unable to load " + cert_file + ": " +
                       take_openssl_error("unknown", "no PEM certificate in the file"));
-  const std::string& key = s.key_file.empty() ? s.cert_file : s.key_file;
-  if (!s.key_file.empty())
+  const std::string& key = key_file.empty() ? cert_file : key_file;
+  if (!key_file.empty())
     if (auto st = check_readable(key); !st) return st.error();
   // OpenSSL's own reasons for a mismatch (e.g. "no certificate assigned" for a
   // key of another type) say less than this.
   std::string mismatch =
-      "the private key in " + key + " does not match the certificate in " + s.cert_file;
+      "the private key in " + key + " does not match the certificate in " + cert_file;
   if (SSL_CTX_use_PrivateKey_file(c, key.c_str(), SSL_FILETYPE_PEM) != 1) {
     // OpenSSL compares the key with the certificate while loading it.
     unsigned long e = ERR_peek_error();
@@ -170,6 +172,17 @@ Status load_key_pair(SSL_CTX* c, const ServerSettings& s, const bool& asked) {
   }
   if (SSL_CTX_check_private_key(c) != 1) return temp_error(mismatch);
   return {};
+}
+
+/// load_pair() with OpenSSL's passphrase prompt replaced by a refusal.
+Status load_key_pair_quietly(SSL_CTX* c, const std::string& cert_file,
+                             const std::string& key_file) {
+  bool asked = false;
+  SSL_CTX_set_default_passwd_cb(c, no_passphrase);
+  SSL_CTX_set_default_passwd_cb_userdata(c, &asked);
+  auto loaded = load_pair(c, cert_file, key_file, asked);
+  SSL_CTX_set_default_passwd_cb_userdata(c, nullptr);
+  return loaded;
 }
 
 /// A server context for the settings; all errors are temporary (a broken
@@ -187,12 +200,7 @@ Result<CtxPtr> make_context(const ServerSettings& s) {
   SSL_CTX_set_num_tickets(c, 0);
   // Whole writes: a retried SSL_write passes the same buffer until all of it is out.
   SSL_CTX_clear_mode(c, SSL_MODE_ENABLE_PARTIAL_WRITE);
-  bool asked = false;
-  SSL_CTX_set_default_passwd_cb(c, no_passphrase);
-  SSL_CTX_set_default_passwd_cb_userdata(c, &asked);
-  auto loaded = load_key_pair(c, s, asked);
-  SSL_CTX_set_default_passwd_cb_userdata(c, nullptr);
-  if (!loaded) return loaded.error();
+  if (auto st = load_key_pair_quietly(c, s.cert_file, s.key_file); !st) return st.error();
   if (!s.ciphers.empty() && SSL_CTX_set_cipher_list(c, s.ciphers.c_str()) != 1)
     return temp_error("unable to use the TLS ciphers \"" + s.ciphers +
                       "\": " + take_openssl_error("no cipher matched"));
@@ -237,14 +245,9 @@ Result<TlsStream::Step> TlsStream::drive(Op op, long long deadline_ms, std::stri
   }
 }
 
-Result<std::unique_ptr<TlsStream>> TlsStream::accept(const ServerSettings& settings, int rfd,
-                                                     int wfd, unsigned timeout_seconds) {
-  long long deadline = deadline_after(timeout_seconds);
-  auto ctx = make_context(settings);
-  ERR_clear_error();
-  if (!ctx) return ctx.error();
+Result<std::unique_ptr<TlsStream>> TlsStream::start(ssl_ctx_st* ctx, int rfd, int wfd) {
   std::unique_ptr<TlsStream> t(new TlsStream(rfd, wfd));
-  t->ctx_ = ctx->release();
+  t->ctx_ = ctx;
   auto rflags = set_nonblocking(rfd);
   if (!rflags) return rflags.error();
   t->rfd_flags_ = *rflags;
@@ -258,21 +261,51 @@ Result<std::unique_ptr<TlsStream>> TlsStream::accept(const ServerSettings& setti
   bool fds_ok = rfd == wfd ? SSL_set_fd(t->ssl_, rfd) == 1
                            : SSL_set_rfd(t->ssl_, rfd) == 1 && SSL_set_wfd(t->ssl_, wfd) == 1;
   if (!fds_ok) return temp_error("unable to start TLS: " + take_openssl_error("out of memory"));
+  return t;
+}
 
-  SSL* ssl = t->ssl_;
-  auto step = t->drive([ssl] { return SSL_accept(ssl); }, deadline, "during TLS handshake");
+Status TlsStream::handshake(bool client, long long deadline_ms) {
+  SSL* ssl = ssl_;
+  auto step = client
+                  ? drive([ssl] { return SSL_connect(ssl); }, deadline_ms, "during TLS handshake")
+                  : drive([ssl] { return SSL_accept(ssl); }, deadline_ms, "during TLS handshake");
   if (!step) {
-    t->failed_ = true;
+    failed_ = true;
     return step.error();
   }
-  if (step->ssl_error == SSL_ERROR_NONE) return t;
-  t->failed_ = true;
+  if (step->ssl_error == SSL_ERROR_NONE) return {};
+  failed_ = true;
   std::string reason = take_openssl_error("");
   if (step->ssl_error == SSL_ERROR_SYSCALL && reason.empty() && step->errnum != 0)
     return Error{ErrorKind::kTemporary, step->errnum, "TLS handshake failed"};
   if (reason.empty() || step->ssl_error == SSL_ERROR_ZERO_RETURN)
-    reason = "connection closed by the client";
+    reason = client ? "connection closed by the server" : "connection closed by the client";
   return temp_error("TLS handshake failed: " + reason);
+}
+
+long long TlsStream::deadline_after(unsigned timeout_seconds) {
+  return tls::deadline_after(timeout_seconds);
+}
+
+std::string TlsStream::take_openssl_error(std::string_view fallback, std::string_view not_found) {
+  return tls::take_openssl_error(fallback, not_found);
+}
+
+Status TlsStream::load_key_pair(ssl_ctx_st* ctx, const std::string& cert_file,
+                                const std::string& key_file) {
+  return load_key_pair_quietly(ctx, cert_file, key_file);
+}
+
+Result<std::unique_ptr<TlsStream>> TlsStream::accept(const ServerSettings& settings, int rfd,
+                                                     int wfd, unsigned timeout_seconds) {
+  long long deadline = deadline_after(timeout_seconds);
+  auto ctx = make_context(settings);
+  ERR_clear_error();
+  if (!ctx) return ctx.error();
+  auto t = start(ctx->release(), rfd, wfd);
+  if (!t) return t;
+  if (auto st = (*t)->handshake(false, deadline); !st) return st.error();
+  return t;
 }
 
 TlsStream::~TlsStream() {

@@ -6,6 +6,7 @@
 // Trust: the settings come from control files (trusted, but may be wrong); every
 // byte read from the descriptors comes from the network and is untrusted: OpenSSL
 // parses it, and every wait for the peer has a deadline.
+// client.h's connect_tls() builds the same stream in client mode.
 // The caller should ignore SIGPIPE (a peer that goes away while we write must
 // give an error, not kill the process).  Nothing here writes to stdout or stderr.
 #pragma once
@@ -65,7 +66,27 @@ class TlsStream final : public io::Stream {
   [[nodiscard]] std::string cipher() const;
 
  private:
+  // client.cc: connect_tls()'s steps, which make a client context and then
+  // share start() and handshake() with accept().
+  friend class ClientHandshake;
+
   TlsStream(int rfd, int wfd) : rfd_(rfd), wfd_(wfd) {}
+  /// A stream on `rfd`/`wfd` with a new SSL from `ctx`, which it takes over
+  /// (freed by the destructor, also when this fails).  The descriptors are
+  /// made non-blocking.  Errors are temporary.
+  static Result<std::unique_ptr<TlsStream>> start(ssl_ctx_st* ctx, int rfd, int wfd);
+  /// SSL_accept() or SSL_connect() until `deadline_ms`; errors as accept() says.
+  Status handshake(bool client, long long deadline_ms);
+  /// The monotonic deadline `timeout_seconds` from now; 0 gives none.
+  static long long deadline_after(unsigned timeout_seconds);
+  /// Empties OpenSSL's error queue; returns its earliest reason, or `fallback`,
+  /// or `not_found` when OpenSSL found no PEM block and that is not empty.
+  static std::string take_openssl_error(std::string_view fallback, std::string_view not_found = {});
+  /// Loads a certificate chain and its private key (from `key_file`, or from
+  /// `cert_file` when that is empty) into `ctx`; an encrypted key fails instead of
+  /// asking for a passphrase.  Errors are temporary and name the file.
+  static Status load_key_pair(ssl_ctx_st* ctx, const std::string& cert_file,
+                              const std::string& key_file);
   struct Step;  // the outcome of one SSL call, driven until it no longer wants to wait
   template <class Op>
   Result<Step> drive(Op op, long long deadline_ms, std::string_view what);

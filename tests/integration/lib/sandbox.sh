@@ -254,7 +254,7 @@ sb_ensure_hier() {
     chmod -R 750 "$Q/queue/mess"
     mkdir -p "$Q/queue/lock" && chmod 750 "$Q/queue/lock"
     : >"$Q/queue/lock/sendmutex"
-    dd if=/dev/zero of="$Q/queue/lock/tcpto" bs=1024 count=1 2>/dev/null
+    dd if=/dev/zero of="$Q/queue/lock/tcpto" bs=2048 count=1 2>/dev/null
     mkfifo -m 622 "$Q/queue/lock/trigger"
   fi
   for _d in control users alias; do [ -d "$Q/$_d" ] || mkdir -p "$Q/$_d"; done
