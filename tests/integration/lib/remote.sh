@@ -33,7 +33,7 @@ REMOTE_DNS_ADDR=127.0.0.53
 # address; control/smtproutes "::REMOTE_PORT", short timeouts, a default
 # message in REMOTE_MSG; and a trap that stops every server.
 remote_init() {
-  PATH=$PATH:$SB_PATH command -v python3 >/dev/null 2>&1 || skip_all "python3 is not installed"
+  PATH=$SB_PATH command -v python3 >/dev/null 2>&1 || skip_all "python3 is not installed"
   mkdir -p "$REMOTE_DIR" || bail "unable to create $REMOTE_DIR"
   cp "$REMOTE_LIB/smtp-script-server.py" "$REMOTE_DIR/" || bail "unable to copy the script server"
   chmod 755 "$REMOTE_DIR" "$REMOTE_DIR/smtp-script-server.py"
@@ -109,7 +109,8 @@ _remote_bg() {
 
 # remote_have_v6: ::1 can be bound.
 remote_have_v6() {
-  PATH=$SB_PATH python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null
+  PATH=$SB_PATH python3 -c \
+    'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null
 }
 
 # ---- DNS ----------------------------------------------------------------------
@@ -231,7 +232,8 @@ else:
     s.sendto(query, (addr, port))
     data = s.recvfrom(65536)[0]
 flags = struct.unpack(">H", data[2:4])[0]
-print("rcode %d tc %d answers %d" % (flags & 15, (flags >> 9) & 1, struct.unpack(">H", data[6:8])[0]))
+answers = struct.unpack(">H", data[6:8])[0]
+print("rcode %d tc %d answers %d" % (flags & 15, (flags >> 9) & 1, answers))
 EOF
 }
 

@@ -282,7 +282,8 @@ class Connection:
                 time.sleep(min(0.1, max(0.0, end - time.monotonic())))
         if action.data:
             lines = action.data.split(b"\r\n")
-            if action.data.endswith(b"\r\n") and all(b"\n" not in x and b"\r" not in x for x in lines):
+            plain = all(b"\n" not in x and b"\r" not in x for x in lines)
+            if action.data.endswith(b"\r\n") and plain:
                 for x in lines[:-1]:
                     self.log("> " + escape(x))
             else:
@@ -361,11 +362,13 @@ class Connection:
         msg = b"".join(x + b"\r\n" for x in lines)
         self.counters["messages"] += 1
         m = self.counters["messages"]
-        bare_lf = sum(1 for i, c in enumerate(raw) if c == 0x0A and (i == 0 or raw[i - 1] != 0x0D))
-        bare_cr = sum(1 for i, c in enumerate(raw) if c == 0x0D and (i + 1 >= len(raw) or raw[i + 1] != 0x0A))
+        crlf = raw.count(b"\r\n")
+        bare_lf = raw.count(b"\n") - crlf
+        bare_cr = raw.count(b"\r") - crlf
         self.log.keep(".%d.raw" % m, raw)
         self.log.keep(".%d.msg" % m, msg)
-        self.log("message %d: %d bytes, %d lines, bare CR %d, bare LF %d" % (m, len(raw), len(lines), bare_cr, bare_lf))
+        self.log("message %d: %d bytes, %d lines, bare CR %d, bare LF %d"
+                 % (m, len(raw), len(lines), bare_cr, bare_lf))
 
     def run(self):
         self.play(self.section.greeting or parse_reply(DEFAULT_GREETING))
@@ -498,6 +501,8 @@ def main(argv):
         except OSError:
             continue
         accepted += 1
+        # bounds sendall() too: a client that stops reading cannot hold the server
+        conn.settimeout(max(1.0, deadline - time.monotonic()))
         local = conn.getsockname()
         log("connect %d %s:%d to %s:%d" % (accepted, peer[0], peer[1], local[0], local[1]))
         section = sections[min(accepted, len(sections)) - 1]
