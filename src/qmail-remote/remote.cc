@@ -169,7 +169,8 @@ int run(int argc, char** argv) {
   bool tried = false;
   for (const Target& target : targets->targets) {
     std::time_t now = std::time(nullptr);
-    if (tcpto.should_skip(target.ip, now, jitter)) {
+    bool listed = false;
+    if (tcpto.should_skip(target.ip, now, jitter, &listed)) {
       last_error =
           "Skipped " + net::format_ip(target.ip) + ": it timed out recently (see qmail-tcpto).";
       all_permanent = false;
@@ -185,7 +186,7 @@ int run(int argc, char** argv) {
         all_permanent = false;
         break;
       }
-      tcpto.record(target.ip, false, std::time(nullptr));
+      if (listed) tcpto.record(target.ip, false, std::time(nullptr));
       tried = true;
       Session session(job, reports);
       if (session.run(target, std::move(*fd), plain_only) == Session::Outcome::kDecided)

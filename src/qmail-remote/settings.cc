@@ -4,6 +4,7 @@
 
 #include "base/str.h"
 #include "control/control.h"
+#include "tls/fingerprint.h"
 
 namespace qmail::remote {
 
@@ -27,18 +28,6 @@ bool split_pattern(std::string_view line, std::string& pattern, std::string_view
 
 Error bad_line(std::string_view what, std::string_view line) {
   return perm_error(std::string(what) + ": " + std::string(line.substr(0, 200)));
-}
-
-// 64 hex digits, any case, ':' between pairs allowed; "" when it is not one.
-std::string normalize_fingerprint(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == ':') continue;
-    char l = ascii_lower(c);
-    if (!((l >= '0' && l <= '9') || (l >= 'a' && l <= 'f'))) return "";
-    out.push_back(l);
-  }
-  return out.size() == 64 ? out : "";
 }
 
 std::string trim(std::string_view s) {
@@ -112,7 +101,7 @@ Result<TlsRule> parse_tls_rule(std::string_view line) {
     std::string_view list = std::string_view(policy).substr(12);
     while (!list.empty()) {
       std::size_t comma = list.find(',');
-      std::string fp = normalize_fingerprint(trim(list.substr(0, comma)));
+      std::string fp = tls::normalize_fingerprint(trim(list.substr(0, comma)));
       if (fp.empty()) return bad_line("bad SHA-256 fingerprint in TLS rule", line);
       rule.policy.fingerprints.push_back(fp);
       list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);

@@ -94,10 +94,9 @@ Result<TargetList> targets_for(std::string_view domain, const RouteRule* route,
   // addresses appears at preference P, that host and every MX at P or worse is
   // dropped (we would be delivering to ourselves or in a loop).
   std::vector<Target> all;
-  bool any_found = false;
   for (const net::MxHost& h : mx->hosts) {
     TargetList one;
-    if (add_host(h.name, port, h.preference, lookups, one, any_temp, temp_text)) any_found = true;
+    (void)add_host(h.name, port, h.preference, lookups, one, any_temp, temp_text);
     for (auto& t : one.targets) all.push_back(std::move(t));
   }
   bool self = false;
@@ -117,7 +116,6 @@ Result<TargetList> targets_for(std::string_view domain, const RouteRule* route,
     if (any_temp)
       return temp_error("DNS lookup of the mail hosts of " + quoted(domain) +
                         " failed temporarily: " + temp_text + " (#4.4.3)");
-    (void)any_found;
     return perm_error("Sorry, the mail hosts of " + quoted(domain) + " have no address. (#5.4.4)");
   }
   if (any_temp) list.note = "a lookup failed: " + temp_text;

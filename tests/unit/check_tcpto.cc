@@ -321,8 +321,11 @@ START_TEST(table_records_reads_and_clears_a_file) {
   table.record(kA, true, 1000);
   ck_assert(!table.should_skip(kA, 1001, 0));
   table.record(kA, true, 1200);
-  ck_assert(table.should_skip(kA, 1201, 0));
-  ck_assert(!table.should_skip(kB, 1201, 0));
+  bool listed = false;
+  ck_assert(table.should_skip(kA, 1201, 0, &listed));
+  ck_assert(listed);
+  ck_assert(!table.should_skip(kB, 1201, 0, &listed));
+  ck_assert(!listed);
   table.record(ip("2001:db8::1"), true, 1300);
   auto es = table.read();
   ck_assert(es.ok());
@@ -331,7 +334,9 @@ START_TEST(table_records_reads_and_clears_a_file) {
   ck_assert_uint_eq(es->at(0).timeouts, 2);
   ck_assert(es->at(1).ip == ip("2001:db8::1"));
   table.record(kA, false, 1400);
-  ck_assert(!table.should_skip(kA, 1401, 0));
+  listed = true;
+  ck_assert(!table.should_skip(kA, 1401, 0, &listed));
+  ck_assert(!listed);  // a cleared record is no longer listed
   ck_assert(table.clear().ok());
   ck_assert(read_all(path) == empty_image());
   ck_assert(table.read()->empty());

@@ -212,14 +212,19 @@ std::string update_tcpto(std::string_view image, const IpAddress& address, bool 
   return out;
 }
 
-bool TcptoTable::should_skip(const IpAddress& ip, std::time_t now, unsigned jitter) const {
+bool TcptoTable::should_skip(const IpAddress& ip, std::time_t now, unsigned jitter,
+                             bool* listed) const {
+  if (listed) *listed = false;
   auto fd = open_table(path_, O_RDONLY);
   if (!fd) return false;
   if (!lock_for_reading(fd->get(), path_)) return false;
   auto image = read_image(fd->get(), path_);
   if (!image) return false;
   for (const auto& e : decode_tcpto(*image))
-    if (e.ip == ip) return tcpto_skip(e, now, jitter);
+    if (e.ip == ip) {
+      if (listed) *listed = true;
+      return tcpto_skip(e, now, jitter);
+    }
   return false;
 }
 

@@ -57,7 +57,11 @@ class TcptoTable {
  public:
   explicit TcptoTable(std::string path) : path_(std::move(path)) {}
   /// True when `ip` is to be skipped now.  False when the file cannot be read.
-  bool should_skip(const IpAddress& ip, std::time_t now, unsigned jitter) const;
+  /// `listed` (when not null) says whether the table holds `ip` at all, so a
+  /// caller records a success only then (no write, nor even a lock, for the
+  /// usual host that never timed out).
+  bool should_skip(const IpAddress& ip, std::time_t now, unsigned jitter,
+                   bool* listed = nullptr) const;
   /// Records the outcome of a connection attempt; errors ignored.
   void record(const IpAddress& ip, bool timed_out, std::time_t now) const;
   /// Every entry (for qmail-tcpto).

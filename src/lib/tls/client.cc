@@ -22,7 +22,6 @@ namespace {
 constexpr std::size_t kMaxDnsName = 253;
 // A bound on PeerInfo::subject, which goes into log lines.
 constexpr std::size_t kMaxSubject = 255;
-constexpr std::size_t kSha256Hex = 64;  // SHA-256: 32 bytes, 2 hex digits each
 
 struct CtxFree {
   void operator()(SSL_CTX* c) const { SSL_CTX_free(c); }
@@ -33,12 +32,6 @@ struct X509Free {
   void operator()(X509* x) const { X509_free(x); }
 };
 using X509Ptr = std::unique_ptr<X509, X509Free>;
-
-bool is_hex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 /// `name` as a DNS host name for SNI and for the certificate check, without its
 /// trailing dot (RFC 6066 3: none in SNI); "" when it is not one: empty, too
@@ -291,22 +284,6 @@ Result<std::unique_ptr<TlsStream>> ClientHandshake::run(const ClientSettings& se
 Result<std::unique_ptr<TlsStream>> connect_tls(const ClientSettings& settings, int fd,
                                                unsigned timeout_seconds, PeerInfo* info) {
   return ClientHandshake::run(settings, fd, timeout_seconds, info);
-}
-
-std::string normalize_fingerprint(std::string_view text) {
-  // Either 64 hex digits, or 32 pairs of them separated by single colons.
-  bool colons = text.find(':') != std::string_view::npos;
-  if (text.size() != (colons ? kSha256Hex / 2 * 3 - 1 : kSha256Hex)) return "";
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (colons && i % 3 == 2) {
-      if (text[i] != ':') return "";
-      continue;
-    }
-    if (!is_hex(text[i])) return "";
-    out += lower(text[i]);
-  }
-  return out;
 }
 
 }  // namespace qmail::tls

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "tls/fingerprint.h"
 #include "tls/server.h"
 
 namespace qmail::tls {
@@ -69,9 +70,5 @@ struct PeerInfo {
 /// is filled as far as the handshake got.
 Result<std::unique_ptr<TlsStream>> connect_tls(const ClientSettings& settings, int fd,
                                                unsigned timeout_seconds, PeerInfo* info);
-
-/// Normalises a fingerprint (64 hex digits, or 32 pairs of them joined by ':',
-/// any case) to 64 lower-case hex digits; "" for anything else.
-std::string normalize_fingerprint(std::string_view text);
 
 }  // namespace qmail::tls

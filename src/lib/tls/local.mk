@@ -1,6 +1,9 @@
 # src/lib/tls: the STARTTLS streams (OpenSSL), server and client.  A library of its
 # own, apart from libqmail, so that only qmail-smtpd-tls and qmail-remote link
 # libssl and libcrypto.
+# fingerprint.h is header-only: qmail-remote reads its control files with it
+# also when built without TLS.
+EXTRA_DIST += src/lib/tls/fingerprint.h
 if HAVE_TLS
 noinst_LTLIBRARIES += src/lib/tls/libqmailtls.la
 src_lib_tls_libqmailtls_la_SOURCES = \
