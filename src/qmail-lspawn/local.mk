@@ -6,7 +6,9 @@ src_lib_libqmail_la_SOURCES += \
 	src/lib/parse/users_assign.cc \
 	src/lib/parse/users_assign.h \
 	src/lib/queue/spawn.cc \
-	src/lib/queue/spawn.h
+	src/lib/queue/spawn.h \
+	src/lib/queue/worker.cc \
+	src/lib/queue/worker.h
 
 noinst_LTLIBRARIES += src/qmail-lspawn/libqmail-lspawn.la
 src_qmail_lspawn_libqmail_lspawn_la_SOURCES = \

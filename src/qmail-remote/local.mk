@@ -3,6 +3,8 @@
 # tls_none.cc takes their place and destinations that require TLS are deferred.
 noinst_LTLIBRARIES += src/qmail-remote/libqmail-remote.la
 src_qmail_remote_libqmail_remote_la_SOURCES = \
+	src/qmail-remote/cache.cc \
+	src/qmail-remote/cache.h \
 	src/qmail-remote/remote.cc \
 	src/qmail-remote/remote.h \
 	src/qmail-remote/session.cc \

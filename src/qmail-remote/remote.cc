@@ -1,5 +1,6 @@
 #include "qmail-remote/remote.h"
 
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,9 +16,11 @@
 #include "net/idn.h"
 #include "net/ipme.h"
 #include "net/tcpto.h"
+#include "qmail-remote/cache.h"
 #include "qmail-remote/session.h"
 #include "qmail-remote/settings.h"
 #include "qmail-remote/targets.h"
+#include "queue/worker.h"
 
 namespace qmail::remote {
 
@@ -75,15 +78,9 @@ std::string Reports::bytes() const {
 
 namespace {
 
-// Writes the stream and returns the exit code (always 0, as qmail-remote(8) says).
-int finish(const Reports& reports) {
-  (void)io::write_all(1, reports.bytes());
-  return 0;
-}
-
-int decide_now(Reports& reports, char letter, std::string_view text) {
+std::string decide_now(Reports& reports, char letter, std::string_view text) {
   reports.message(letter, text);
-  return finish(reports);
+  return reports.bytes();
 }
 
 // The message on fd 0: when it is a regular file, scan it once for SIZE= and
@@ -107,18 +104,13 @@ bool scan_message(int fd, parse::MessageScan& scan) {
   return ::lseek(fd, 0, SEEK_SET) == 0;
 }
 
-}  // namespace
-
-int run(int argc, char** argv) {
-  std::signal(SIGPIPE, SIG_IGN);
-  std::size_t nrcpt = argc > 3 ? static_cast<std::size_t>(argc - 3) : 0;
+std::string deliver(const std::vector<std::string>& args, int message_fd, ConnectionCache* cache) {
+  std::size_t nrcpt = args.size() > 2 ? args.size() - 2 : 0;
   Reports reports(nrcpt);
-  if (argc < 4)
+  if (args.size() < 3)
     return decide_now(reports, 'D',
                       "qmail-remote was invoked improperly: it takes a host, a sender and at "
                       "least one recipient. (#5.3.5)");
-  if (::chdir(autoconf::kHome) == -1)
-    return decide_now(reports, 'Z', "Unable to switch to the qmail home directory. (#4.3.0)");
   auto config = load_config();
   if (!config)
     return decide_now(reports, 'Z',
@@ -126,17 +118,17 @@ int run(int argc, char** argv) {
 
   Job job;
   job.config = &*config;
-  job.domain = ascii_lower(argv[1]);
+  job.domain = ascii_lower(args[0]);
   auto ascii = net::domain_to_ascii(job.domain);
   if (!ascii)
     return decide_now(reports, 'D',
                       "Sorry, " + job.domain.substr(0, 255) +
                           " is not a valid internationalized domain name. (#5.1.2)");
   job.ascii_domain = ascii_lower(*ascii);
-  job.sender = prepare_address(argv[2]);
-  for (int i = 3; i < argc; ++i) job.recipients.push_back(prepare_address(argv[i]));
-  job.message_fd = 0;
-  job.seekable = scan_message(0, job.scan);
+  job.sender = prepare_address(args[1]);
+  for (std::size_t i = 2; i < args.size(); ++i) job.recipients.push_back(prepare_address(args[i]));
+  job.message_fd = message_fd;
+  job.seekable = scan_message(message_fd, job.scan);
 
   const AuthRule* auth = find_rule(config->auth_rules, job.ascii_domain);
   job.auth = auth;
@@ -167,7 +159,33 @@ int run(int argc, char** argv) {
   std::string last_error;
   bool all_permanent = true;
   bool tried = false;
+  // The connection goes back to the cache (when there is one) after a decision.
+  auto done = [&](Session& session) {
+    if (cache) {
+      auto conn = session.take_connection();
+      if (conn) {
+        conn->key = connection_key(*config, job.ascii_domain, conn->target, job.tls, job.auth);
+        cache->put(std::move(conn), ConnectionCache::Clock::now());
+      }
+    }
+    return reports.bytes();
+  };
   for (const Target& target : targets->targets) {
+    if (cache) {
+      std::string key = connection_key(*config, job.ascii_domain, target, job.tls, job.auth);
+      if (auto conn = cache->take(key, ConnectionCache::Clock::now())) {
+        Session session(job, reports);
+        session.keep_open(true);
+        if (session.reuse(std::move(conn)) == Session::Outcome::kDecided) return done(session);
+        // a stale connection: a fresh one below; anything else counts as this host's answer
+        if (!session.stale()) {
+          last_error = session.error();
+          if (!session.permanent()) all_permanent = false;
+          tried = true;
+          continue;
+        }
+      }
+    }
     std::time_t now = std::time(nullptr);
     bool listed = false;
     if (tcpto.should_skip(target.ip, now, jitter, &listed)) {
@@ -189,8 +207,9 @@ int run(int argc, char** argv) {
       if (listed) tcpto.record(target.ip, false, std::time(nullptr));
       tried = true;
       Session session(job, reports);
+      session.keep_open(cache != nullptr);
       if (session.run(target, std::move(*fd), plain_only) == Session::Outcome::kDecided)
-        return finish(reports);
+        return done(session);
       last_error = session.error();
       if (!session.tls_summary().empty() && last_error.find("TLS") == std::string::npos)
         last_error += "\nTLS: " + session.tls_summary();
@@ -205,6 +224,54 @@ int run(int argc, char** argv) {
   bool permanent = tried && all_permanent;
   return decide_now(reports, permanent ? 'D' : 'Z',
                     last_error + (permanent ? " (#5.4.7)" : " (#4.4.1)"));
+}
+
+int run_worker(int sock) {
+  ConnectionCache cache;
+  for (;;) {
+    auto now = ConnectionCache::Clock::now();
+    cache.expire(now);
+    pollfd p{sock, POLLIN, 0};
+    int r = ::poll(&p, 1, cache.next_expiry_ms(now));
+    if (r == -1 && errno != EINTR) return 111;
+    if (r <= 0) continue;  // a connection to close, or a signal
+    auto job = queue::receive_worker_job(sock);
+    if (!job) {
+      (void)io::write_all(2, "qmail-remote: worker: " + job.error().text() + "\n");
+      return 111;
+    }
+    if (!*job) return 0;  // qmail-rspawn let this worker go
+    std::string out;
+    try {
+      out = deliver((*job)->args, (*job)->message.get(), &cache);
+    } catch (...) {
+      // out of memory in the middle of a delivery: its connection is not trusted again
+      cache.close_all();
+      Reports reports((*job)->args.size() > 2 ? (*job)->args.size() - 2 : 0);
+      out = decide_now(reports, 'Z', "qmail-remote ran out of memory. (#4.3.0)");
+    }
+    (*job)->message.reset();
+    if (!queue::send_worker_reply(sock, out)) return 111;
+  }
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  bool worker = argc == 2 && std::string_view(argv[1]) == "--worker";
+  if (::chdir(autoconf::kHome) == -1) {
+    if (worker) return 111;
+    Reports reports(argc > 3 ? static_cast<std::size_t>(argc - 3) : 0);
+    (void)io::write_all(
+        1, decide_now(reports, 'Z', "Unable to switch to the qmail home directory. (#4.3.0)"));
+    return 0;
+  }
+  if (worker) return run_worker(0);
+  std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+  // the report stream on fd 1; the exit code is always 0 (qmail-remote(8))
+  (void)io::write_all(1, deliver(args, 0, nullptr));
+  return 0;
 }
 
 }  // namespace qmail::remote

@@ -395,11 +395,71 @@ Session::Step Session::transaction() {
   if (!r)
     return decide('Z', host_text() + " did not answer after the message: " + r.error().text() +
                            "\nIt may have accepted it: a duplicate is possible.");
-  quit();
+  end_transaction();
   std::string tls = tls_summary_.empty() ? "" : "\nTLS: " + tls_summary_;
   if (r->kind() == 2) return decide('K', host_text() + " accepted the message.\n" + said(*r) + tls);
   return decide(r->kind() == 5 ? 'D' : 'Z',
                 host_text() + " did not accept the message.\n" + said(*r) + tls);
+}
+
+void Session::end_transaction() {
+  // Whatever the server said after its reply would confuse the next transaction.
+  if (keep_open_ && in_ && in_->buffered() == 0) {
+    reusable_ = true;
+    return;
+  }
+  quit();
+}
+
+std::unique_ptr<Connection> Session::take_connection() {
+  if (!reusable_ || !stream_) return nullptr;
+  reusable_ = false;
+  auto c = conn_ ? std::move(conn_) : std::make_unique<Connection>();
+  if (c->messages == 0) c->opened = std::chrono::steady_clock::now();
+  c->target = *target_;
+  c->fd = std::move(fd_);
+  c->stream = std::move(stream_);
+  c->in = std::move(in_);
+  c->out = std::move(out_);
+  c->ext = ext_;
+  c->esmtp = esmtp_;
+  c->tls_active = tls_active_;
+  c->tls_summary = tls_summary_;
+  c->last_used = std::chrono::steady_clock::now();
+  ++c->messages;
+  return c;
+}
+
+Session::Outcome Session::reuse(std::unique_ptr<Connection> conn) {
+  // RSET is answered at once by a live server; a dead one gets this long at most
+  constexpr unsigned kRsetTimeout = 30;
+  conn_ = std::move(conn);
+  target_ = &conn_->target;
+  fd_ = std::move(conn_->fd);
+  stream_ = std::move(conn_->stream);
+  out_ = std::move(conn_->out);
+  conn_->in.reset();
+  ext_ = conn_->ext;
+  esmtp_ = conn_->esmtp;
+  tls_active_ = conn_->tls_active;
+  tls_summary_ = conn_->tls_summary;
+  error_.clear();
+  permanent_ = false;
+  stale_ = false;
+  unsigned timeout = job_.config->timeout_remote;
+  in_ = std::make_unique<io::Reader>(*stream_, timeout < kRsetTimeout ? timeout : kRsetTimeout);
+  auto r = [&]() -> Result<parse::SmtpReply> {
+    if (auto st = send("RSET\r\n"); !st) return st.error();
+    if (auto st = flush(); !st) return st.error();
+    return read_reply();
+  }();
+  if (!r || r->kind() != 2) {
+    stale_ = true;
+    if (r) quit();
+    return outcome(next_host("The connection kept open to " + host_text() + " went stale."));
+  }
+  in_ = std::make_unique<io::Reader>(*stream_, timeout);
+  return outcome(transaction());
 }
 
 void Session::quit() {

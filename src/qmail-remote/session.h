@@ -8,6 +8,7 @@
 // was decided for any recipient) or a decision written into Reports.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,6 +54,24 @@ struct Job {
   const AuthRule* auth = nullptr;
 };
 
+/// An SMTP connection left open after a finished transaction, for the next
+/// message to the same destination (qmail-remote --worker keeps a few).
+struct Connection {
+  std::string key;  // what the next job must match to use it (ConnectionCache)
+  Target target;
+  Fd fd;
+  std::unique_ptr<io::Stream> stream;
+  std::unique_ptr<io::Reader> in;
+  std::unique_ptr<io::Writer> out;
+  parse::EhloExtensions ext;
+  bool esmtp = false;
+  bool tls_active = false;
+  std::string tls_summary;
+  std::chrono::steady_clock::time_point opened;
+  std::chrono::steady_clock::time_point last_used;
+  unsigned messages = 0;  // transactions finished on it
+};
+
 class Session {
  public:
   enum class Outcome {
@@ -64,6 +83,18 @@ class Session {
   /// Talks to `target` over the connected socket `fd`.  `plain_only` skips
   /// STARTTLS (the retry after a failed opportunistic handshake).
   Outcome run(const Target& target, Fd fd, bool plain_only);
+  /// Talks over a connection kept from an earlier message: RSET, then the
+  /// transaction.  When the connection turns out to be dead (RSET fails) the
+  /// outcome is kNextHost with stale() true: nothing was sent for this
+  /// message, so a fresh connection to the same address may be tried.
+  Outcome reuse(std::unique_ptr<Connection> conn);
+
+  /// Leave the connection open after the transaction instead of QUIT.
+  void keep_open(bool keep) { keep_open_ = keep; }
+  /// The connection, when keep_open was set and the transaction ended
+  /// cleanly (a reply to the end of the data, nothing pending); else null.
+  std::unique_ptr<Connection> take_connection();
+  [[nodiscard]] bool stale() const { return stale_; }
 
   /// Why the last run() gave kNextHost.
   [[nodiscard]] const std::string& error() const { return error_; }
@@ -96,6 +127,7 @@ class Session {
   Step transaction();
   Status send_message();
   void quit();
+  void end_transaction();
   std::string said(const parse::SmtpReply& reply) const;
   std::string host_text() const;
 
@@ -112,6 +144,10 @@ class Session {
   bool tls_soft_fail_ = false;
   bool tls_started_ = false;  // a handshake was attempted: the plain session is over
   bool permanent_ = false;
+  bool keep_open_ = false;
+  bool reusable_ = false;
+  bool stale_ = false;
+  std::unique_ptr<Connection> conn_;  // what was reused: its times and count
   std::string tls_summary_;
   std::string error_;
 };

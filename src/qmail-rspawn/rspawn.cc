@@ -29,19 +29,41 @@ int rank(char c) {
 // No table yet, or any trouble clearing it: nothing to forget, or only a hint.
 void clean_tcpto() { (void)net::TcptoTable("../lock/tcpto").clear(); }
 
-int child_batch(const std::vector<queue::SpawnRequest>& group) {
+// qmail-remote's arguments for a batch: host, sender, recipients.
+std::vector<std::string> remote_args(const std::vector<queue::SpawnRequest>& group) {
   const queue::SpawnRequest& req = group.front();
-  std::vector<std::string> argv = {"qmail-remote", std::string(req.domain()), req.sender};
-  for (const queue::SpawnRequest& r : group) argv.push_back(r.recipient);
+  std::vector<std::string> args = {std::string(req.domain()), req.sender};
+  for (const queue::SpawnRequest& r : group) args.push_back(r.recipient);
+  return args;
+}
+
+std::string lower(std::string_view s) {
+  std::string out;
+  for (char c : s) out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+  return out;
+}
+
+std::string remote_program() { return std::string(autoconf::kHome) + "/bin/qmail-remote"; }
+
+int child_batch(const std::vector<queue::SpawnRequest>& group) {
+  std::vector<std::string> argv = remote_args(group);
+  argv.insert(argv.begin(), "qmail-remote");
   // $QMAILREMOTE names another program (a filter in front of qmail-remote), as notqmail has it.
   const char* other = std::getenv("QMAILREMOTE");
   if (other && *other) {
     argv[0] = other;
     sys::exec_argv(argv);
   } else {
-    sys::exec_path(std::string(autoconf::kHome) + "/bin/qmail-remote", argv);
+    sys::exec_path(remote_program(), argv);
   }
   return kTemporary;  // could not run it: keep the mail and try again later
+}
+
+// A long-lived qmail-remote (qmail-remote(8), --worker): it takes one job after
+// another on fd 0 and keeps connections open between them.
+int worker() {
+  sys::exec_path(remote_program(), {"qmail-remote", "--worker"});
+  return kTemporary;
 }
 }  // namespace
 
@@ -112,7 +134,7 @@ std::string batch_key(const queue::SpawnRequest& req) {
   key.push_back('\0');
   key += req.sender;
   key.push_back('\0');
-  for (char c : req.domain()) key.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+  key += lower(req.domain());
   return key;
 }
 
@@ -136,6 +158,14 @@ int run(int, char**) {
   ops.batch_key = batch_key;
   ops.child_batch = child_batch;
   ops.make_report = [] { return std::make_unique<RemoteReport>(); };
+  // Workers, unless $QMAILREMOTE puts another program in qmail-remote's place:
+  // that one keeps the interface of one run per delivery.
+  const char* other = std::getenv("QMAILREMOTE");
+  if (!(other && *other)) {
+    ops.worker = worker;
+    ops.worker_args = remote_args;
+    ops.affinity = [](const queue::SpawnRequest& req) { return lower(req.domain()); };
+  }
   if (auto st = queue::run_spawn(0, 1, config, ops); !st) return fatal(st.error().text());
   return 0;
 }

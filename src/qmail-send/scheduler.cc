@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <functional>
+#include <optional>
 
 #include "base/auto.h"
 #include "base/str.h"
@@ -30,6 +31,15 @@ std::string chan_path(Channel c, std::uint64_t id) {
                      autoconf::kSplit);
 }
 
+// The key under which qmail-rspawn joins the recipients of one message into
+// one delivery: the domain, ASCII case ignored.  None for a local recipient
+// (each is a delivery of its own) or one without an '@' (refused at once).
+std::optional<std::string> batch_domain(Channel c, std::string_view rcpt) {
+  auto at = rcpt.rfind('@');
+  if (c != Channel::kRemote || at == std::string_view::npos) return std::nullopt;
+  return ascii_lower(rcpt.substr(at + 1));
+}
+
 void push(std::vector<std::pair<std::time_t, std::uint64_t>>& heap, std::time_t when,
           std::uint64_t id) {
   heap.emplace_back(when, id);
@@ -48,7 +58,8 @@ unsigned Scheduler::limit(Channel c) const {
 }
 
 void Scheduler::log_status() const {
-  log_.status(busy_[0], limit(Channel::kLocal), busy_[1], limit(Channel::kRemote));
+  log_.status(busy(Channel::kLocal), limit(Channel::kLocal), busy(Channel::kRemote),
+              limit(Channel::kRemote));
 }
 
 void Scheduler::add_job(std::uint64_t id, Channel c, std::time_t when) {
@@ -100,6 +111,7 @@ bool Scheduler::start_pass(Channel c, std::time_t now) {
     p.path = std::move(path);
     p.fd = std::move(*fd);
     p.reader = std::make_unique<queue::RecordReader>(p.fd.get());
+    p.held = false;
     return true;
   }
   return false;
@@ -110,16 +122,21 @@ void Scheduler::end_pass(Channel c, bool unfinished, std::time_t now) {
   if (!p.active) return;
   Job& job = jobs_[idx(c)][p.id];
   job.hit_eof = true;
-  if (unfinished) job.unfinished = true;
+  // A held recipient was never handed over: still T, it is tried next time.
+  if (unfinished || p.held) job.unfinished = true;
   p.active = false;
+  p.held = false;
+  p.rcpt.clear();
   p.fd.reset();
   p.reader.reset();
+  open_[idx(c)].clear();  // the next pass is another message: nothing to join
   maybe_end_job(c, p.id, now);
 }
 
-void Scheduler::feed_one(Channel c, std::time_t now) {
+// Reads the pass's file up to its next T record and holds that recipient.
+// False when the pass ended instead (end of file or trouble).
+bool Scheduler::read_recipient(Channel c, std::time_t now) {
   Pass& p = pass_[idx(c)];
-  Job& job = jobs_[idx(c)][p.id];
   std::string rec;
   std::uint64_t offset = 0;
   for (;;) {
@@ -128,27 +145,52 @@ void Scheduler::feed_one(Channel c, std::time_t now) {
       log_.line({"warning: trouble reading ", p.path, ": ", got.error().text(),
                  "; will try again later"});
       end_pass(c, true, now);
-      return;
+      return false;
     }
     if (!*got) {
       end_pass(c, false, now);
-      return;
+      return false;
     }
     if (!rec.empty() && rec[0] == 'D') continue;
     if (!rec.empty() && rec[0] == 'T') {
-      deliver(c, job, offset, rec.substr(1));
-      return;
+      p.held = true;
+      p.offset = offset;
+      p.rcpt = rec.substr(1);
+      return true;
     }
     log_.line({"warning: unknown record type in ", p.path});
   }
 }
 
+// The batch of this dispatch that `rcpt` of the current pass joins, or 0 when
+// it needs a new one.  qmail-rspawn groups the requests it reads together by
+// message, sender and domain, up to kMaxBatch each, in the order they come:
+// this mirrors it, so that a batch here is one qmail-remote there.
+std::uint64_t Scheduler::open_batch(Channel c, std::string_view rcpt) const {
+  auto domain = batch_domain(c, rcpt);
+  if (!domain) return 0;
+  auto open = open_[idx(c)].find(*domain);
+  if (open == open_[idx(c)].end()) return 0;
+  auto b = batches_[idx(c)].find(open->second);
+  if (b == batches_[idx(c)].end() || b->second >= kMaxBatch) return 0;
+  return open->second;
+}
+
+// Slots bound the recipients in flight, the concurrency the batches.  A
+// recipient that needs a new batch when none may start is held in the pass
+// (still T in its file) and goes first at the next dispatch.
 void Scheduler::dispatch(std::time_t now) {
   for (Channel c : {Channel::kLocal, Channel::kRemote}) {
-    while (!stopping_ && !lost_ && busy_[idx(c)] < limit(c)) {
-      if (!pass_[idx(c)].active && !start_pass(c, now)) break;
-      feed_one(c, now);
+    Pass& p = pass_[idx(c)];
+    while (!stopping_ && !lost_ && used_[idx(c)] < spawn_limit_[idx(c)]) {
+      if (!p.active && (busy(c) >= limit(c) || !start_pass(c, now))) break;
+      if (!p.held && !read_recipient(c, now)) continue;  // that pass is over
+      std::uint64_t batch = open_batch(c, p.rcpt);
+      if (batch == 0 && busy(c) >= limit(c)) break;
+      if (!deliver(c, batch)) break;
     }
+    // qmail-rspawn joins only the requests it gets together, as flush() sends them.
+    open_[idx(c)].clear();
     if (auto st = spawns_[idx(c)]->flush(); !st && !lost_) {
       log_.line({"alert: oh no! lost ", c == Channel::kLocal ? "qmail-lspawn" : "qmail-rspawn",
                  " connection! dying..."});
@@ -157,24 +199,36 @@ void Scheduler::dispatch(std::time_t now) {
   }
 }
 
-void Scheduler::deliver(Channel c, Job& job, std::uint64_t offset, std::string rcpt) {
+// Hands the pass's held recipient to the spawn, in `batch` or (0) a new one.
+bool Scheduler::deliver(Channel c, std::uint64_t batch) {
+  Pass& p = pass_[idx(c)];
   auto& slots = slots_[idx(c)];
   auto free = std::find_if(slots.begin(), slots.end(), [](const Slot& s) { return !s.used; });
-  if (free == slots.end()) return;  // cannot happen: busy < limit <= slots
-  std::uint64_t id = pass_[idx(c)].id;
+  if (free == slots.end()) return false;  // cannot happen: used < slots
+  Job& job = jobs_[idx(c)][p.id];
+  if (batch == 0) {
+    batch = ++last_batch_;
+    if (auto domain = batch_domain(c, p.rcpt)) open_[idx(c)][*domain] = batch;
+  }
+  ++batches_[idx(c)][batch];
+  std::uint64_t id = p.id;
   std::string mess = fmt_u64(queue::split_of(id, autoconf::kSplit)) + "/" + fmt_u64(id);
   unsigned slot = static_cast<unsigned>(free - slots.begin());
-  spawns_[idx(c)]->request(slot, mess, job.sender, rcpt);
+  spawns_[idx(c)]->request(slot, mess, job.sender, p.rcpt);
   free->used = true;
   free->id = id;
-  free->offset = offset;
+  free->offset = p.offset;
   free->number = ++deliveries_;
-  free->rcpt = std::move(rcpt);
-  ++busy_[idx(c)];
+  free->batch = batch;
+  free->rcpt = std::move(p.rcpt);
+  p.rcpt.clear();
+  p.held = false;
+  ++used_[idx(c)];
   ++job.inflight;
   log_.line({"starting delivery ", fmt_u64(free->number), ": msg ", fmt_u64(id), " to ",
              channel_name(c), " ", log::escape(free->rcpt)});
   log_status();
+  return true;
 }
 
 bool Scheduler::handle_reports(Channel c, std::time_t now) {
@@ -198,7 +252,10 @@ void Scheduler::finish_report(Channel c, const Report& r, std::time_t now) {
   }
   Slot s = std::move(slots[r.slot]);
   slots[r.slot] = Slot{};
-  --busy_[idx(c)];
+  --used_[idx(c)];
+  // The batch (the remote connection) ends with the report of its last recipient.
+  if (auto b = batches_[idx(c)].find(s.batch); b != batches_[idx(c)].end() && --b->second == 0)
+    batches_[idx(c)].erase(b);
   Job& job = jobs_[idx(c)][s.id];
   --job.inflight;
   const std::string path = chan_path(c, s.id);
@@ -323,7 +380,9 @@ int Scheduler::wait_seconds(std::time_t now, int cap) const {
     best = std::min(best, std::max<std::time_t>(0, when - now));
   };
   for (Channel c : {Channel::kLocal, Channel::kRemote}) {
-    if (stopping_ || busy_[idx(c)] >= limit(c)) continue;
+    // Nothing can start without a free slot and room for a new batch (the
+    // batches a recipient may join close with each dispatch).
+    if (stopping_ || used_[idx(c)] >= spawn_limit_[idx(c)] || busy(c) >= limit(c)) continue;
     if (pass_[idx(c)].active) consider(now);
     if (!waiting_[idx(c)].empty()) consider(waiting_[idx(c)].front().first);
   }

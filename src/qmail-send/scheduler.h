@@ -2,7 +2,10 @@
 // pending recipients waits in a priority queue by its next retry time; when it
 // is due and a spawn slot is free, one pass reads its local/ or remote/ file
 // record by record (memory stays bounded whatever its size) and hands each `T`
-// recipient to the spawn.  Reports come back per slot; results are checkpointed
+// recipient to the spawn.  Concurrency counts deliveries: a local recipient is
+// one, while qmail-rspawn gives the recipients of one message at one domain
+// that it gets together to one qmail-remote (one SMTP connection), so a remote
+// delivery is such a batch.  Reports come back per slot; results are checkpointed
 // in the file (mark_done) and permanent failures go to bounce/N first.  A
 // message whose files have no `T` left gets its bounce sent and is removed.
 // Runs inside the queue directory; queue files are trusted in format only.
@@ -13,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -27,6 +31,10 @@ namespace qmail::send {
 
 class Scheduler {
  public:
+  /// Recipients qmail-rspawn gives one qmail-remote at most (its
+  /// SpawnConfig::max_batch); a remote batch holds no more.
+  static constexpr unsigned kMaxBatch = 100;
+
   /// `limits` are the spawns' concurrency bytes; the config may lower them.
   Scheduler(const Log& log, Spawn& local, Spawn& remote, Cleaner& clean, unsigned local_limit,
             unsigned remote_limit);
@@ -51,8 +59,16 @@ class Scheduler {
   [[nodiscard]] int wait_seconds(std::time_t now, int cap) const;
   /// SIGTERM: no new deliveries; the passes in progress stop.
   void stop(std::time_t now);
-  [[nodiscard]] unsigned busy(Channel c) const { return busy_[idx(c)]; }
-  [[nodiscard]] unsigned busy_total() const { return busy_[0] + busy_[1]; }
+  /// Deliveries in flight on `c`: recipients on the local channel, batches
+  /// (SMTP connections) on the remote one.  This is what the concurrency limits.
+  [[nodiscard]] unsigned busy(Channel c) const {
+    return static_cast<unsigned>(batches_[idx(c)].size());
+  }
+  [[nodiscard]] unsigned busy_total() const {
+    return busy(Channel::kLocal) + busy(Channel::kRemote);
+  }
+  /// Recipients in flight on `c` (each holds a spawn slot).
+  [[nodiscard]] unsigned in_flight(Channel c) const { return used_[idx(c)]; }
   /// Records each waiting job's next retry time as its file's mtime, so a
   /// restarted qmail-send keeps the schedule (qmail does the same).
   void save_schedule(std::time_t now) const;
@@ -75,12 +91,18 @@ class Scheduler {
     std::string path;
     Fd fd;
     std::unique_ptr<queue::RecordReader> reader;
+    // The `T` record read last and not handed over yet: it waits for a remote
+    // batch to end.  It stays `T` in the file until a delivery takes it.
+    bool held = false;
+    std::uint64_t offset = 0;
+    std::string rcpt;
   };
   struct Slot {
     bool used = false;
     std::uint64_t id = 0;
     std::uint64_t offset = 0;
     std::uint64_t number = 0;
+    std::uint64_t batch = 0;
     std::string rcpt;
   };
 
@@ -88,8 +110,9 @@ class Scheduler {
   unsigned limit(Channel c) const;
   bool start_pass(Channel c, std::time_t now);
   void end_pass(Channel c, bool unfinished, std::time_t now);
-  void feed_one(Channel c, std::time_t now);
-  void deliver(Channel c, Job& job, std::uint64_t offset, std::string rcpt);
+  bool read_recipient(Channel c, std::time_t now);
+  std::uint64_t open_batch(Channel c, std::string_view rcpt) const;
+  bool deliver(Channel c, std::uint64_t batch);
   void finish_report(Channel c, const Report& r, std::time_t now);
   void maybe_end_job(Channel c, std::uint64_t id, std::time_t now);
   void check_message(std::uint64_t id, std::time_t now);
@@ -100,8 +123,14 @@ class Scheduler {
   Cleaner& clean_;
   const Config* config_ = nullptr;
   unsigned spawn_limit_[kChannels];
-  unsigned busy_[kChannels] = {0, 0};
+  unsigned used_[kChannels] = {0, 0};  // slots in use: recipients in flight
   std::vector<Slot> slots_[kChannels];
+  // Per batch in flight, its recipients still without a report.
+  std::map<std::uint64_t, unsigned> batches_[kChannels];
+  // The remote batches a recipient may still join: those of the current pass
+  // opened in this dispatch() (sent together at its flush), by lower-cased domain.
+  std::map<std::string, std::uint64_t> open_[kChannels];
+  std::uint64_t last_batch_ = 0;
   std::vector<Entry> waiting_[kChannels];  // min-heaps by time
   std::vector<Entry> checks_;
   std::map<std::uint64_t, Job> jobs_[kChannels];

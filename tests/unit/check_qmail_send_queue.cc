@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "base/auto.h"
 #include "base/fd.h"
@@ -89,7 +90,8 @@ struct Rig {
   std::unique_ptr<Scheduler> sched;
   std::unique_ptr<Preprocessor> pre;
 
-  Rig() {
+  // The spawns' slots: how many recipients each takes at once.
+  explicit Rig(unsigned local_slots = 4, unsigned remote_slots = 4) {
     for (Pipe* p : {&log, &lreq, &lrep, &rreq, &rrep, &creq, &crep})
       *p = std::move(make_pipe()).value();
     fcntl(log.write.get(), F_SETFL, O_NONBLOCK);
@@ -101,10 +103,16 @@ struct Rig {
     lspawn = std::make_unique<Spawn>(lreq.write.get(), lrep.read.get());
     rspawn = std::make_unique<Spawn>(rreq.write.get(), rrep.read.get());
     clean = std::make_unique<Cleaner>(creq.write.get(), crep.read.get());
-    sched = std::make_unique<Scheduler>(*logger, *lspawn, *rspawn, *clean, 4, 4);
-    sched->set_config(&config);
+    restart(local_slots, remote_slots);
     pre = std::make_unique<Preprocessor>(*logger, *clean);
     pre->set_config(&config);
+  }
+
+  // A new scheduler, as qmail-send has after a restart.
+  void restart(unsigned local_slots, unsigned remote_slots) {
+    sched =
+        std::make_unique<Scheduler>(*logger, *lspawn, *rspawn, *clean, local_slots, remote_slots);
+    sched->set_config(&config);
   }
 };
 
@@ -115,6 +123,74 @@ void queue_message(std::string_view envelope) {
   spit(p(queue::Dir::kMess), "Subject: test\n\nhello\n");
   spit(p(queue::Dir::kIntd), envelope);
   ck_assert_int_eq(link(p(queue::Dir::kIntd).c_str(), p(queue::Dir::kTodo).c_str()), 0);
+}
+
+// One delivery request as a spawn reads it.
+struct Request {
+  unsigned slot = 0;
+  std::string mess, sender, rcpt;
+};
+
+// The requests a fake spawn has been sent since it last looked.
+std::vector<Request> requests(int fd) {
+  std::string bytes = drain(fd);
+  std::vector<Request> out;
+  std::size_t i = 0;
+  for (int n = 0; n < 1000 && i < bytes.size(); ++n) {
+    Request r;
+    r.slot = static_cast<unsigned char>(bytes[i++]);
+    for (std::string* field : {&r.mess, &r.sender, &r.rcpt}) {
+      std::size_t nul = bytes.find('\0', i);
+      ck_assert(nul != std::string::npos);
+      field->assign(bytes, i, nul - i);
+      i = nul + 1;
+    }
+    out.push_back(std::move(r));
+  }
+  ck_assert(i == bytes.size());
+  return out;
+}
+
+// Puts message `id` in the queue as preprocessing leaves it, with `rcpts` on
+// channel `c`, due at `when`.
+void queue_list(Rig& rig, Channel c, std::uint64_t id, const std::vector<std::string>& rcpts,
+                std::time_t when) {
+  spit(queue::path(queue::Dir::kMess, id, autoconf::kSplit), "Subject: test\n\nhello\n");
+  ck_assert(
+      queue::write_info(queue::path(queue::Dir::kInfo, id, autoconf::kSplit), "a@b.net").ok());
+  std::string list;
+  for (const std::string& r : rcpts) list += "T" + r + std::string(1, '\0');
+  spit(queue::path(c == Channel::kLocal ? queue::Dir::kLocal : queue::Dir::kRemote, id,
+                   autoconf::kSplit),
+       list);
+  rig.sched->add_job(id, c, when);
+}
+
+// The fake spawn of `c` reports `status` for each of `reqs`; qmail-send reads it.
+void answer(Rig& rig, Channel c, const std::vector<Request>& reqs, char status, std::time_t now) {
+  std::string bytes;
+  for (const Request& r : reqs) {
+    bytes += static_cast<char>(r.slot);
+    bytes += status;
+    bytes += "done";
+    bytes += '\0';
+  }
+  put((c == Channel::kLocal ? rig.lrep : rig.rrep).write.get(), bytes);
+  ck_assert(rig.sched->handle_reports(c, now));
+}
+
+// `n` recipients name@domain: name0@domain, name1@domain, ...
+std::vector<std::string> rcpts(const std::string& name, const std::string& domain, int n) {
+  std::vector<std::string> out;
+  for (int i = 0; i < n; ++i) out.push_back(name + std::to_string(i) + "@" + domain);
+  return out;
+}
+
+// The first `n` of `reqs`, taken out of it.
+std::vector<Request> take(std::vector<Request>& reqs, std::size_t n) {
+  std::vector<Request> out(reqs.begin(), reqs.begin() + static_cast<std::ptrdiff_t>(n));
+  reqs.erase(reqs.begin(), reqs.begin() + static_cast<std::ptrdiff_t>(n));
+  return out;
 }
 
 const std::string kEnvelope = B("u1000\0p42\0Fa@b.net\0Tx@local.test\0Ty@far.net\0Tz@virt.test\0");
@@ -327,6 +403,184 @@ START_TEST(mangled_and_stray_reports_are_survived) {
 }
 END_TEST
 
+START_TEST(remote_concurrency_counts_connections_not_recipients) {
+  enter_temp_queue();
+  Rig rig(4, 20);
+  std::vector<std::string> ten = rcpts("u", "far.net", 10);
+  ten[3] = "U3@FAR.Net";  // the domain's case does not matter
+  queue_list(rig, Channel::kRemote, 100, ten, 1000);
+  queue_list(rig, Channel::kRemote, 101, {"v@far.net"}, 1000);
+  queue_list(rig, Channel::kRemote, 102, {"w@far.net"}, 1000);
+  rig.sched->dispatch(1000);
+  std::vector<Request> reqs = requests(rig.rreq.read.get());
+  // 100's ten recipients are one connection, 101's one another: the limit of 2
+  ck_assert_uint_eq(reqs.size(), 11);
+  for (std::size_t i = 0; i < 10; ++i) {
+    ck_assert_str_eq(reqs[i].mess.c_str(), "8/100");
+    ck_assert_str_eq(reqs[i].rcpt.c_str(), ten[i].c_str());
+  }
+  ck_assert_str_eq(reqs[10].rcpt.c_str(), "v@far.net");
+  ck_assert_uint_eq(rig.sched->busy(Channel::kRemote), 2);
+  ck_assert_uint_eq(rig.sched->in_flight(Channel::kRemote), 11);
+  std::string log = drain(rig.log.read.get());
+  ck_assert_msg(log.find("starting delivery 4: msg 100 to remote U3@FAR.Net\n"
+                         "status: local 0/2 remote 1/2\n") != std::string::npos,
+                "%s", log.c_str());
+  ck_assert(log.find("starting delivery 11: msg 101 to remote v@far.net\n"
+                     "status: local 0/2 remote 2/2\n") != std::string::npos);
+  ck_assert(log.find("msg 102") == std::string::npos);
+
+  // 100's connection ends with its last report; then 102 may go
+  std::vector<Request> nine = take(reqs, 9);
+  answer(rig, Channel::kRemote, nine, 'K', 1001);
+  ck_assert_uint_eq(rig.sched->busy(Channel::kRemote), 2);
+  ck_assert_int_eq(rig.sched->wait_seconds(1001, 100), 100);
+  answer(rig, Channel::kRemote, take(reqs, 1), 'K', 1001);
+  ck_assert_uint_eq(rig.sched->busy(Channel::kRemote), 1);
+  rig.sched->dispatch(1001);
+  std::vector<Request> more = requests(rig.rreq.read.get());
+  ck_assert_uint_eq(more.size(), 1);
+  ck_assert_str_eq(more[0].rcpt.c_str(), "w@far.net");
+  ck_assert(gone(queue::path(queue::Dir::kRemote, 100, autoconf::kSplit)));
+}
+END_TEST
+
+START_TEST(new_domain_waits_while_the_limit_is_reached) {
+  enter_temp_queue();
+  Rig rig(4, 20);
+  queue_list(rig, Channel::kRemote, kId,
+             {"a1@one.test", "b1@two.test", "a2@ONE.test", "c1@three.test", "c2@Three.test"}, 1000);
+  rig.sched->dispatch(1000);
+  std::vector<Request> first = requests(rig.rreq.read.get());
+  ck_assert_uint_eq(first.size(), 3);  // one.test twice, two.test; three.test is held
+  ck_assert_str_eq(first[2].rcpt.c_str(), "a2@ONE.test");
+  ck_assert_uint_eq(rig.sched->busy(Channel::kRemote), 2);
+  // nothing can start: no busy loop, and another dispatch changes nothing
+  ck_assert_int_eq(rig.sched->wait_seconds(1000, 100), 100);
+  rig.sched->dispatch(1000);
+  ck_assert(requests(rig.rreq.read.get()).empty());
+
+  answer(rig, Channel::kRemote, {first[1]}, 'K', 1001);  // two.test ends
+  ck_assert_uint_eq(rig.sched->busy(Channel::kRemote), 1);
+  ck_assert_int_eq(rig.sched->wait_seconds(1001, 100), 0);
+  rig.sched->dispatch(1001);
+  std::vector<Request> second = requests(rig.rreq.read.get());
+  ck_assert_uint_eq(second.size(), 2);  // the held one first, its domain with it
+  ck_assert_str_eq(second[0].rcpt.c_str(), "c1@three.test");
+  ck_assert_str_eq(second[1].rcpt.c_str(), "c2@Three.test");
+  ck_assert_uint_eq(rig.sched->busy(Channel::kRemote), 2);
+
+  answer(rig, Channel::kRemote, {first[0]}, 'K', 1002);
+  ck_assert_uint_eq(rig.sched->busy(Channel::kRemote), 2);  // a2 still out
+  answer(rig, Channel::kRemote, {first[2]}, 'K', 1002);
+  answer(rig, Channel::kRemote, second, 'K', 1002);
+  ck_assert_uint_eq(rig.sched->busy(Channel::kRemote), 0);
+  rig.sched->dispatch(1002);
+  ck_assert(requests(rig.rreq.read.get()).empty());
+  ck_assert(gone(p(queue::Dir::kRemote)));
+}
+END_TEST
+
+START_TEST(later_dispatch_starts_a_new_batch_and_slots_bound_recipients) {
+  enter_temp_queue();
+  Rig rig(4, 3);
+  queue_list(rig, Channel::kRemote, kId, rcpts("a", "one.test", 5), 1000);
+  rig.sched->dispatch(1000);
+  std::vector<Request> first = requests(rig.rreq.read.get());
+  ck_assert_uint_eq(first.size(), 3);  // every slot taken, by one connection
+  ck_assert_uint_eq(rig.sched->busy(Channel::kRemote), 1);
+  ck_assert_int_eq(rig.sched->wait_seconds(1000, 100), 100);
+  answer(rig, Channel::kRemote, {first[0]}, 'K', 1001);
+  rig.sched->dispatch(1001);
+  std::vector<Request> second = requests(rig.rreq.read.get());
+  ck_assert_uint_eq(second.size(), 1);
+  ck_assert_str_eq(second[0].rcpt.c_str(), "a3@one.test");
+  // qmail-rspawn cannot join it to the requests it already has: a second connection
+  ck_assert_uint_eq(rig.sched->busy(Channel::kRemote), 2);
+  answer(rig, Channel::kRemote, {first[1]}, 'K', 1002);
+  rig.sched->dispatch(1002);
+  ck_assert(requests(rig.rreq.read.get()).empty());  // a4 needs a third
+}
+END_TEST
+
+START_TEST(batch_of_more_than_100_recipients_splits) {
+  enter_temp_queue();
+  Rig rig(4, 250);
+  std::vector<std::string> many = rcpts("r", "big.test", 205);
+  queue_list(rig, Channel::kRemote, kId, many, 1000);
+  rig.sched->dispatch(1000);
+  drain(rig.log.read.get());
+  std::vector<Request> reqs = requests(rig.rreq.read.get());
+  ck_assert_uint_eq(reqs.size(), 2 * Scheduler::kMaxBatch);
+  ck_assert_uint_eq(rig.sched->busy(Channel::kRemote), 2);
+  ck_assert_uint_eq(rig.sched->in_flight(Channel::kRemote), 200);
+
+  std::vector<Request> batch1 = take(reqs, Scheduler::kMaxBatch);
+  answer(rig, Channel::kRemote, take(batch1, 99), 'K', 1001);
+  ck_assert_uint_eq(rig.sched->busy(Channel::kRemote), 2);
+  rig.sched->dispatch(1001);
+  ck_assert(requests(rig.rreq.read.get()).empty());
+  answer(rig, Channel::kRemote, batch1, 'K', 1001);
+  ck_assert_uint_eq(rig.sched->busy(Channel::kRemote), 1);
+  rig.sched->dispatch(1001);
+  std::vector<Request> rest = requests(rig.rreq.read.get());
+  ck_assert_uint_eq(rest.size(), 5);
+  for (std::size_t i = 0; i < rest.size(); ++i)
+    ck_assert_str_eq(rest[i].rcpt.c_str(), many[200 + i].c_str());
+  ck_assert_uint_eq(rig.sched->busy(Channel::kRemote), 2);
+  drain(rig.log.read.get());
+}
+END_TEST
+
+START_TEST(stop_with_a_held_recipient_loses_and_repeats_nothing) {
+  enter_temp_queue();
+  Rig rig(4, 20);
+  queue_list(rig, Channel::kRemote, kId,
+             {"a@one.test", "b@two.test", "c@three.test", "d@three.test"}, 1000);
+  rig.sched->dispatch(1000);
+  std::vector<Request> first = requests(rig.rreq.read.get());
+  ck_assert_uint_eq(first.size(), 2);  // c@three.test is held
+  rig.sched->stop(1000);
+  rig.sched->dispatch(1000);
+  ck_assert(requests(rig.rreq.read.get()).empty());
+  answer(rig, Channel::kRemote, first, 'K', 1001);
+  ck_assert_uint_eq(rig.sched->busy_total(), 0);
+  ck_assert(slurp(p(queue::Dir::kRemote)) ==
+            B("Da@one.test\0Db@two.test\0Tc@three.test\0Td@three.test\0"));
+
+  rig.restart(4, 20);
+  rig.sched->add_job(kId, Channel::kRemote, 2000);
+  rig.sched->dispatch(2000);
+  std::vector<Request> second = requests(rig.rreq.read.get());
+  ck_assert_uint_eq(second.size(), 2);
+  ck_assert_str_eq(second[0].rcpt.c_str(), "c@three.test");
+  ck_assert_str_eq(second[1].rcpt.c_str(), "d@three.test");
+  ck_assert_uint_eq(rig.sched->busy(Channel::kRemote), 1);
+  answer(rig, Channel::kRemote, second, 'K', 2001);
+  rig.sched->dispatch(2001);
+  ck_assert(gone(p(queue::Dir::kRemote)));
+}
+END_TEST
+
+START_TEST(local_concurrency_counts_recipients) {
+  enter_temp_queue();
+  Rig rig(4, 4);
+  queue_list(rig, Channel::kLocal, kId, {"x@local.test", "y@local.test", "z@local.test"}, 1000);
+  rig.sched->dispatch(1000);
+  std::vector<Request> first = requests(rig.lreq.read.get());
+  ck_assert_uint_eq(first.size(), 2);
+  ck_assert_uint_eq(rig.sched->busy(Channel::kLocal), 2);
+  ck_assert_int_eq(rig.sched->wait_seconds(1000, 100), 100);
+  answer(rig, Channel::kLocal, {first[0]}, 'K', 1001);
+  ck_assert_uint_eq(rig.sched->busy(Channel::kLocal), 1);
+  rig.sched->dispatch(1001);
+  std::vector<Request> second = requests(rig.lreq.read.get());
+  ck_assert_uint_eq(second.size(), 1);
+  ck_assert_str_eq(second[0].rcpt.c_str(), "z@local.test");
+  ck_assert_uint_eq(rig.sched->busy(Channel::kLocal), 2);
+}
+END_TEST
+
 Suite* make_suite() {
   Suite* s = suite_create("qmail_send_queue");
   TCase* rec = tcase_create("records");
@@ -349,5 +603,14 @@ Suite* make_suite() {
   tcase_add_test(sch, old_message_deferral_becomes_failure);
   tcase_add_test(sch, mangled_and_stray_reports_are_survived);
   suite_add_tcase(s, sch);
+  TCase* conc = tcase_create("concurrency");
+  tcase_add_checked_fixture(conc, nullptr, leave_temp_queue);
+  tcase_add_test(conc, remote_concurrency_counts_connections_not_recipients);
+  tcase_add_test(conc, new_domain_waits_while_the_limit_is_reached);
+  tcase_add_test(conc, later_dispatch_starts_a_new_batch_and_slots_bound_recipients);
+  tcase_add_test(conc, batch_of_more_than_100_recipients_splits);
+  tcase_add_test(conc, stop_with_a_held_recipient_loses_and_repeats_nothing);
+  tcase_add_test(conc, local_concurrency_counts_recipients);
+  suite_add_tcase(s, conc);
   return s;
 }

@@ -61,7 +61,10 @@ Status mark_done(const std::string& path, std::uint64_t offset) {
     if (w == -1 && errno == EINTR) continue;
     return sys_error("unable to write " + path);
   }
-  if (auto st = sys::sync_fd(fd->get()); !st) return st;
+  // No fsync, as in qmail: a D lost in a crash means the recipient is tried
+  // again (a duplicate, never a loss), and one sync per recipient in
+  // qmail-send's single thread would cap its delivery rate at the disk's.
+  // What must survive a crash (a bounce record) is synced before the D.
   return fd->close();
 }
 

@@ -45,8 +45,9 @@ Result<std::string> read_info_sender(const std::string& path);
 /// Writes `F<sender>\0` to a new info file (truncating an old one) and fsyncs it.
 Status write_info(const std::string& path, std::string_view sender);
 
-/// The checkpoint: overwrites the record type at `offset` of `path` with 'D'
-/// and fsyncs, so a finished recipient is never delivered again.
+/// The checkpoint: overwrites the record type at `offset` of `path` with 'D',
+/// so a finished recipient is not delivered again.  Not synced (qmail's
+/// choice too): after a crash a recipient may be delivered twice, never lost.
 Status mark_done(const std::string& path, std::uint64_t offset);
 
 /// Appends `<rcpt>\0<report>\0` to bounce/N (creating it) and fsyncs, so the

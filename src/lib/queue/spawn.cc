@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include "base/fd.h"
 #include "base/str.h"
 #include "io/writer.h"
+#include "queue/worker.h"
 #include "sys/open.h"
 #include "sys/sig.h"
 
@@ -72,6 +74,19 @@ struct Child {
   std::vector<unsigned> slots;  // the requests it delivers, in order
 };
 
+// A long-lived worker (SpawnOps::worker): one job at a time over its socket.
+struct Worker {
+  pid_t pid = 0;  // 0 once reaped
+  Fd sock;        // closed when the worker is let go (it exits at the end of file)
+  bool busy = false;
+  std::string affinity;  // of its last job
+  unsigned jobs = 0;
+  Clock::time_point idle_since;
+  std::unique_ptr<SpawnReport> report;
+  std::vector<unsigned> slots;  // the requests of its job, in order
+  WorkerReplyReader reply;
+};
+
 struct Slot {
   bool used = false;  // from the request until its report is sent
 };
@@ -88,6 +103,14 @@ class Loop {
   void handle_request();
   void start_pending();
   void start(std::vector<SpawnRequest> group);
+  bool start_on_worker(const std::vector<SpawnRequest>& group, int mess);
+  Worker* pick_worker(const std::string& affinity);
+  Worker* spawn_worker();
+  void read_worker(Worker& w);
+  void report_all(const std::vector<unsigned>& slots, SpawnReport& report,
+                  const sys::ExitStatus& status);
+  void let_go(Worker& w);
+  void retire_workers();
   void send(unsigned slot, std::string_view report);
   void reap_all();
   void reap(Child& c);
@@ -101,6 +124,7 @@ class Loop {
   const SpawnOps& ops_;
   std::vector<Slot> slots_;
   std::vector<std::unique_ptr<Child>> children_;
+  std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<SpawnRequest> pending_;  // valid requests read, not yet started
   Fd chld_read_;
   bool reading_ = true;
@@ -125,10 +149,12 @@ Status Loop::run() {
 
   std::vector<pollfd> fds;
   std::vector<Child*> owners;
+  std::vector<Worker*> worker_owners;
   // big enough for a whole burst of requests, so that a batch can form
   std::vector<char> buf(64 * 1024);
   for (;;) {
     finish_ready();
+    retire_workers();
     bool busy = !children_.empty();
     for (const auto& s : slots_) busy = busy || s.used;
     if (!reading_ && !busy) break;
@@ -141,6 +167,13 @@ Status Loop::run() {
       if (!c->output.valid()) continue;
       fds.push_back({c->output.get(), POLLIN, 0});
       owners.push_back(c.get());
+    }
+    std::size_t first_worker = fds.size();
+    worker_owners.clear();
+    for (auto& w : workers_) {
+      if (!w->sock.valid()) continue;
+      fds.push_back({w->sock.get(), POLLIN, 0});
+      worker_owners.push_back(w.get());
     }
     int r = ::poll(fds.data(), fds.size(), poll_timeout());
     if (r == -1) {
@@ -165,8 +198,10 @@ Status Loop::run() {
         start_pending();
       }
     }
-    for (std::size_t i = first_output; i < fds.size(); ++i)
+    for (std::size_t i = first_output; i < first_worker; ++i)
       if (fds[i].revents) read_output(*owners[i - first_output]);
+    for (std::size_t i = first_worker; i < fds.size(); ++i)
+      if (fds[i].revents) read_worker(*worker_owners[i - first_worker]);
     auto now = Clock::now();
     for (auto& c : children_) {
       // A child that left its output open to a descendant gets a grace period.
@@ -187,6 +222,16 @@ int Loop::poll_timeout() const {
     int t = 5000;
     if (c->pid == 0) {
       auto left = c->reaped_at + std::chrono::seconds(config_.linger_seconds) - Clock::now();
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(left).count() + 1;
+      t = ms < 0 ? 0 : static_cast<int>(ms < 5000 ? ms : 5000);
+    }
+    if (timeout == -1 || t < timeout) timeout = t;
+  }
+  for (const auto& w : workers_) {
+    // an idle worker is let go after its idle time; one being let go is reaped
+    int t = 5000;
+    if (w->sock.valid() && !w->busy) {
+      auto left = w->idle_since + std::chrono::seconds(config_.worker_idle_seconds) - Clock::now();
       auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(left).count() + 1;
       t = ms < 0 ? 0 : static_cast<int>(ms < 5000 ? ms : 5000);
     }
@@ -301,6 +346,7 @@ void Loop::start(std::vector<SpawnRequest> group) {
   // Only qmailq writes the queue: a message owned by anyone else was planted.
   if (config_.message_owner && st.st_uid != *config_.message_owner)
     return fail("ZSorry, message has wrong owner. (#4.3.5)\n");
+  if (ops_.worker && ops_.worker_args && start_on_worker(group, mess->get())) return;
   auto pipe = make_pipe();
   if (!pipe) return fail("Z" + me + " unable to create pipe. (#4.3.0)\n");
 
@@ -329,6 +375,130 @@ void Loop::start(std::vector<SpawnRequest> group) {
   children_.push_back(std::move(c));
 }
 
+bool Loop::start_on_worker(const std::vector<SpawnRequest>& group, int mess) {
+  std::string affinity = ops_.affinity ? ops_.affinity(group.front()) : "";
+  std::vector<std::string> args = ops_.worker_args(group);
+  // A worker that died while idle is noticed here at the latest: try another.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    Worker* w = pick_worker(affinity);
+    if (!w) return false;
+    if (!send_worker_job(w->sock.get(), mess, args)) {
+      let_go(*w);
+      continue;
+    }
+    w->busy = true;
+    w->affinity = affinity;
+    ++w->jobs;
+    w->reply.reset();
+    w->report = ops_.make_report();
+    w->slots.clear();
+    for (const SpawnRequest& r : group) w->slots.push_back(r.slot);
+    return true;
+  }
+  return false;
+}
+
+Worker* Loop::pick_worker(const std::string& affinity) {
+  Worker* any = nullptr;
+  std::size_t live = 0;
+  for (auto& w : workers_) {
+    if (!w->sock.valid() || w->pid == 0) continue;
+    ++live;
+    if (w->busy) continue;
+    if (w->affinity == affinity) return w.get();
+    // otherwise the one idle longest: its connections are the likeliest to be stale
+    if (!any || w->idle_since < any->idle_since) any = w.get();
+  }
+  if (any || live >= config_.limit) return any;
+  return spawn_worker();
+}
+
+Worker* Loop::spawn_worker() {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) return nullptr;
+  Fd mine(sv[0]), theirs(sv[1]);
+  pid_t pid = ::fork();
+  if (pid == -1) return nullptr;
+  if (pid == 0) {
+    sys::default_signal(SIGCHLD);
+    sys::default_signal(SIGPIPE);
+    g_chld_write = -1;
+    int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null == -1 || !move_fd_to(theirs.release(), 0) || !move_fd_to(null, 1)) ::_exit(111);
+    int code = 111;
+    try {
+      code = ops_.worker();
+    } catch (...) {
+      code = 111;
+    }
+    ::_exit(code);
+  }
+  auto w = std::make_unique<Worker>();
+  w->pid = pid;
+  w->sock = std::move(mine);
+  w->idle_since = Clock::now();
+  workers_.push_back(std::move(w));
+  return workers_.back().get();
+}
+
+void Loop::report_all(const std::vector<unsigned>& slots, SpawnReport& report,
+                      const sys::ExitStatus& status) {
+  std::vector<std::string> reports;
+  if (slots.size() == 1)
+    reports.push_back(report.finish(status));
+  else
+    reports = report.finish_batch(slots.size(), status);
+  for (std::size_t k = 0; k < slots.size(); ++k) {
+    slots_[slots[k]].used = false;
+    send(slots[k], k < reports.size() ? reports[k] : "ZInternal error: no report. (#4.3.0)\n");
+  }
+}
+
+void Loop::read_worker(Worker& w) {
+  char buf[4096];
+  ssize_t n = ::read(w.sock.get(), buf, sizeof buf);
+  if (n == -1 && (errno == EINTR || errno == EAGAIN)) return;
+  if (n <= 0 || !w.busy) return let_go(w);  // gone, or speaking out of turn
+  switch (w.reply.feed(std::string_view(buf, static_cast<std::size_t>(n)))) {
+    case WorkerReplyReader::State::kMore:
+      return;
+    case WorkerReplyReader::State::kBroken:
+      return let_go(w);
+    case WorkerReplyReader::State::kDone:
+      break;
+  }
+  w.report->feed(w.reply.reply());
+  report_all(w.slots, *w.report, sys::ExitStatus{true, 0, 0});
+  w.busy = false;
+  w.slots.clear();
+  w.report.reset();
+  w.reply.reset();
+  w.idle_since = Clock::now();
+}
+
+void Loop::let_go(Worker& w) {
+  w.sock.reset();
+  if (w.busy) {
+    // its job ended without a whole reply: as if the child had crashed
+    if (!w.report) w.report = ops_.make_report();
+    report_all(w.slots, *w.report, sys::ExitStatus{false, 0, SIGKILL});
+    w.busy = false;
+    w.slots.clear();
+  }
+  if (w.pid != 0) ::kill(w.pid, SIGTERM);  // a worker that broke the protocol may still run
+}
+
+void Loop::retire_workers() {
+  auto now = Clock::now();
+  for (auto& w : workers_)
+    if (w->sock.valid() && !w->busy &&
+        (w->jobs >= config_.worker_max_jobs ||
+         now - w->idle_since >= std::chrono::seconds(config_.worker_idle_seconds)))
+      w->sock.reset();  // the worker sees the end of file, closes its connections and exits
+  std::erase_if(workers_,
+                [](const std::unique_ptr<Worker>& w) { return w->pid == 0 && !w->sock.valid(); });
+}
+
 void Loop::send(unsigned slot, std::string_view report) {
   if (!writing_) return;
   std::string msg(1, static_cast<char>(slot));
@@ -341,6 +511,12 @@ void Loop::send(unsigned slot, std::string_view report) {
 void Loop::reap_all() {
   for (auto& c : children_)
     if (c->pid != 0) reap(*c);
+  for (auto& w : workers_) {
+    if (w->pid == 0) continue;
+    int status = 0;
+    pid_t r = ::waitpid(w->pid, &status, WNOHANG);
+    if (r == w->pid || (r == -1 && errno == ECHILD)) w->pid = 0;  // its socket says the rest
+  }
 }
 
 void Loop::reap(Child& c) {
@@ -376,15 +552,7 @@ void Loop::finish_ready() {
       ++i;
       continue;
     }
-    std::vector<std::string> reports;
-    if (c.slots.size() == 1)
-      reports.push_back(c.report->finish(c.status));
-    else
-      reports = c.report->finish_batch(c.slots.size(), c.status);
-    for (std::size_t k = 0; k < c.slots.size(); ++k) {
-      slots_[c.slots[k]].used = false;
-      send(c.slots[k], k < reports.size() ? reports[k] : "ZInternal error: no report. (#4.3.0)\n");
-    }
+    report_all(c.slots, *c.report, c.status);
     children_.erase(children_.begin() + static_cast<std::ptrdiff_t>(i));
   }
 }

@@ -94,6 +94,19 @@ struct SpawnOps {
   /// still gets its own report (SpawnReport::finish_batch).
   std::function<std::string(const SpawnRequest&)> batch_key;
   std::function<int(const std::vector<SpawnRequest>&)> child_batch;
+
+  /// Optional long-lived workers (queue/worker.h): when `worker` is set, a
+  /// request or batch goes to an idle worker, with its message passed over the
+  /// socket, instead of to a fresh child; the worker's reply is fed to a
+  /// SpawnReport as a child's output would be.  `worker` runs in the forked
+  /// child with fd 0 the socket and fd 1 /dev/null (fd 2 is the spawn's) and
+  /// execs the worker program.  `worker_args` gives the job's arguments (the
+  /// argv a child would get, without argv[0]).  `affinity` picks among idle
+  /// workers: one whose last job had the same affinity is preferred (it may
+  /// still hold a connection open to the same place).
+  std::function<int()> worker;
+  std::function<std::vector<std::string>(const std::vector<SpawnRequest>&)> worker_args;
+  std::function<std::string(const SpawnRequest&)> affinity;
 };
 
 struct SpawnConfig {
@@ -103,6 +116,8 @@ struct SpawnConfig {
   std::optional<uid_t> message_owner;   // qmailq: a message owned by another uid is refused
   unsigned linger_seconds = 10;         // after a child ends, wait this long for its pipe's EOF
   unsigned max_batch = 100;             // requests per child at most, with SpawnOps::batch_key
+  unsigned worker_idle_seconds = 60;    // a worker with no job for this long is let go
+  unsigned worker_max_jobs = 1000;      // and so is one that has done this many
 };
 
 /// Runs deliveries until qmail-send closes `in` and every delivery is reported.
