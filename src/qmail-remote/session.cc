@@ -208,8 +208,8 @@ Session::Step Session::authenticate() {
                                                  " failed.\n" + said(r));
   };
   auto broken = [&](const Error& e) -> Step {
-    return decide(
-        'Z', "Connected to " + host_text() + " but the connection broke during AUTH: " + e.text());
+    return decide('Z', "Connected to " + host_text() +
+                           " but the connection broke during AUTH: " + e.text() + " (#4.4.2)");
   };
   if (ext_.auth_cram_md5 && tls_available()) {
     if (!send("AUTH CRAM-MD5\r\n") || !flush()) return broken(temp_error("write failed"));
@@ -320,7 +320,7 @@ Session::Step Session::transaction() {
   }
   auto broken = [&](const std::string& where, const Error& e) -> Step {
     return decide('Z', "Connected to " + host_text() + " but the connection broke " + where + ": " +
-                           e.text());
+                           e.text() + " (#4.4.2)");
   };
   bool pipe = ext_.pipelining;
   if (auto st = send(mail); !st) return broken("at MAIL", st.error());
@@ -389,12 +389,12 @@ Session::Step Session::transaction() {
   if (auto st = send_message(); !st) {
     // the data is incomplete: drop the connection without "." so nothing is accepted
     return decide('Z', "Connected to " + host_text() +
-                           " but sending the message failed: " + st.error().text());
+                           " but sending the message failed: " + st.error().text() + " (#4.4.2)");
   }
   auto r = read_reply();
   if (!r)
     return decide('Z', host_text() + " did not answer after the message: " + r.error().text() +
-                           "\nIt may have accepted it: a duplicate is possible.");
+                           "\nIt may have accepted it: a duplicate is possible. (#4.4.2)");
   end_transaction();
   std::string tls = tls_summary_.empty() ? "" : "\nTLS: " + tls_summary_;
   if (r->kind() == 2) return decide('K', host_text() + " accepted the message.\n" + said(*r) + tls);

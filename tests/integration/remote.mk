@@ -11,11 +11,13 @@ EXTRA_DIST += \
 	$(REMOTE_TESTS) \
 	tests/integration/lib/remote.sh \
 	tests/integration/lib/smtp-script-server.py
-# qmail-send, qmail-rspawn and qmail-remote together, delivering to a small SMTP
-# sink (lib/sink-server.py) on a loopback port chosen at run time.
+# qmail-send, qmail-rspawn and qmail-remote (one-shot, or long-lived workers
+# that keep connections open) together, delivering to small SMTP sinks
+# (lib/sink-server.py) on loopback ports chosen at run time.
 REMOTE_SEND_TESTS = \
 	tests/integration/qmail-remote-crash.test \
-	tests/integration/qmail-send-remote-delivery.test
+	tests/integration/qmail-send-remote-delivery.test \
+	tests/integration/qmail-send-remote-reuse.test
 TESTS += $(REMOTE_SEND_TESTS)
 EXTRA_DIST += \
 	$(REMOTE_SEND_TESTS) \

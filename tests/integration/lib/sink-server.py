@@ -18,13 +18,22 @@
 # line, then the message exactly as received, dot-stuffing undone, with LF line
 # ends.  The file appears (by rename) before the 250 is sent, so a client killed
 # while it waits for that reply has still delivered the message once.
-# DIR/log gets one line per command and reply.
+# DIR/log gets one line per event: "TIME CONN TEXT", where CONN numbers the
+# connections from 1 and TEXT is "connect from ADDR:PORT", "< COMMAND",
+# "> REPLY", "stored msg.N", or how the connection ended.
 #
 # Options:
 #   --delay S       sleep S seconds before every reply (the greeting too)
 #   --hold-data S   sleep S more seconds before the reply to the end of DATA
 #   --lifetime S    exit after S seconds whatever happens (default 300)
 #   --pidfile FILE  write the server's pid to FILE
+#   --one-transaction close
+#                   a server that takes one message per connection: it closes
+#                   the connection right after its reply to the end of DATA
+#   --one-transaction refuse
+#                   the same, in words: the connection stays open after the
+#                   first message, but the next command (QUIT excepted) gets
+#                   "421 4.3.2" and the connection is closed
 #
 # Every read has a timeout (60 s), every line a length limit, and the process
 # never outlives its lifetime.  The socket is bound to a loopback address only.
@@ -48,11 +57,12 @@ def fail(text, code=111):
 def parse_args(argv):
     if len(argv) < 2 or argv[0].startswith("-") or argv[1].startswith("-"):
         fail("usage: sink-server.py PORTFILE DIR [--delay S] [--hold-data S] "
-             "[--lifetime S] [--pidfile FILE]", 100)
+             "[--lifetime S] [--pidfile FILE] [--one-transaction close|refuse]", 100)
     opts = {"portfile": argv[0], "dir": argv[1], "delay": 0.0, "hold": 0.0,
-            "lifetime": 300.0, "pidfile": None}
+            "lifetime": 300.0, "pidfile": None, "one": None}
     names = {"--delay": "delay", "--hold-data": "hold", "--lifetime": "lifetime",
-             "--pidfile": "pidfile"}
+             "--pidfile": "pidfile", "--one-transaction": "one"}
+    texts = ("--pidfile", "--one-transaction")
     i = 2
     while i < len(argv):
         a = argv[i]
@@ -61,8 +71,10 @@ def parse_args(argv):
         if i + 1 >= len(argv):
             fail("option " + a + " needs a value", 100)
         v = argv[i + 1]
-        opts[names[a]] = v if a == "--pidfile" else float(v)
+        opts[names[a]] = v if a in texts else float(v)
         i += 2
+    if opts["one"] not in (None, "close", "refuse"):
+        fail("--one-transaction takes close or refuse", 100)
     return opts
 
 
@@ -110,8 +122,9 @@ def address_of(arg):
     return arg[lt + 1:gt]
 
 
-def serve(sink, conn, conn_id):
+def serve(sink, conn, conn_id, peer):
     opts = sink.opts
+    sink.log(conn_id, "connect from %s:%d" % peer[:2])
     conn.settimeout(READ_TIMEOUT)
     rfile = conn.makefile("rb")
 
@@ -120,6 +133,14 @@ def serve(sink, conn, conn_id):
             time.sleep(opts["delay"] + extra_delay)
         conn.sendall(text + b"\r\n")
         sink.log(conn_id, "> " + text.decode("utf-8", "replace").replace("\r\n", " | "))
+
+    def hang_up():
+        # at once, whatever still refers to the socket
+        sink.log(conn_id, "closing the connection after its first message")
+        try:
+            conn.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def readline():
         line = rfile.readline(MAX_LINE)
@@ -131,6 +152,7 @@ def serve(sink, conn, conn_id):
 
     sender = None
     rcpts = []
+    stored = 0  # messages taken on this connection
     reply(b"220 sink.test ESMTP test sink")
     while True:
         line = readline()
@@ -140,6 +162,10 @@ def serve(sink, conn, conn_id):
         sink.log(conn_id, "< " + line.decode("utf-8", "replace"))
         verb = line[:4].upper()
         arg = line[5:] if len(line) > 5 else b""
+        if stored > 0 and opts["one"] == "refuse" and verb != b"QUIT":
+            reply(b"421 4.3.2 one message per connection (sink)")
+            hang_up()
+            return
         if verb == b"EHLO":
             reply(b"250-sink.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE 10000000")
         elif verb == b"HELO":
@@ -184,6 +210,10 @@ def serve(sink, conn, conn_id):
             reply(b"250 2.0.0 ok msg.%d (sink)" % n, opts["hold"])
             sender = None
             rcpts = []
+            stored += 1
+            if opts["one"] == "close":
+                hang_up()
+                return
         elif verb == b"RSET":
             sender = None
             rcpts = []
@@ -197,9 +227,9 @@ def serve(sink, conn, conn_id):
             reply(b"502 5.5.2 command not implemented")
 
 
-def handle(sink, conn, conn_id):
+def handle(sink, conn, conn_id, peer):
     try:
-        serve(sink, conn, conn_id)
+        serve(sink, conn, conn_id, peer)
     except (OSError, ValueError) as e:
         sink.log(conn_id, "connection ends: %s" % e)
     finally:
@@ -232,9 +262,9 @@ def main(argv):
     os.rename(opts["portfile"] + ".tmp", opts["portfile"])
     conn_id = 0
     while True:
-        conn, _ = listener.accept()
+        conn, peer = listener.accept()
         conn_id += 1
-        t = threading.Thread(target=handle, args=(sink, conn, conn_id), daemon=True)
+        t = threading.Thread(target=handle, args=(sink, conn, conn_id, peer), daemon=True)
         t.start()
 
 
