@@ -2,26 +2,34 @@
 // reports of qmail-lspawn and qmail-rspawn.  The driver runs in the test
 // process, reading requests from a file and writing reports to another; each
 // delivery is /bin/sh -c <sender>, so a request says what its child does.
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
-// after the standard headers: Check defines a macro named fail
-#include <check.h>
-
 #include "base/fd.h"
-#include "check_main.h"
 #include "io/reader.h"
 #include "io/writer.h"
 #include "qmail-lspawn/lspawn.h"
 #include "qmail-rspawn/rspawn.h"
 #include "queue/spawn.h"
+#include "queue/worker.h"
 #include "sys/open.h"
+#include "sys/sig.h"
+
+// last: Check defines a macro named fail
+#include <check.h>
+
+#include "check_main.h"
 
 using namespace qmail;
 using queue::SpawnRequest;
@@ -67,16 +75,40 @@ struct Outcome {
   double seconds = 0;
 };
 
-// Runs the driver over `input`, limit `limit`, and decodes what it wrote.
-// With `batch`, requests with the same sender (the shell command) go to one
-// child, which gets the recipients as $1, $2 ...; reports are qmail-remote's.
-Outcome drive(const Sandbox& box, const std::string& input, unsigned limit, unsigned linger = 10,
-              bool batch = false) {
+// Runs the driver over `input` with `config` and `ops`, and decodes what it wrote.
+Outcome drive_with(const Sandbox& box, const std::string& input, const queue::SpawnConfig& config,
+                   const queue::SpawnOps& ops) {
   std::string in_path = box.dir + "/in", out_path = box.dir + "/out";
   ck_assert(sys::write_file_atomic(in_path, input, 0600).ok());
   auto in = sys::open_read(in_path);
   auto out = sys::open_trunc(out_path, 0600);
   ck_assert(in.ok() && out.ok());
+  auto t0 = std::chrono::steady_clock::now();
+  Outcome o;
+  o.ok = queue::run_spawn(in->get(), out->get(), config, ops).ok();
+  o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::string bytes;
+  ck_assert(sys::read_file(out_path, bytes, 1 << 24, nullptr).ok());
+  ck_assert(!bytes.empty());
+  o.limit_byte = static_cast<unsigned char>(bytes[0]);
+  std::size_t i = 1;
+  while (i < bytes.size()) {
+    unsigned slot = static_cast<unsigned char>(bytes[i]);
+    auto nul = bytes.find('\0', i + 1);
+    ck_assert_msg(nul != std::string::npos, "report without NUL");
+    std::string text = bytes.substr(i + 1, nul - i - 1);
+    o.reports.emplace_back(slot, text);
+    ck_assert_msg(o.by_slot.emplace(slot, text).second, "slot reported twice");
+    i = nul + 1;
+  }
+  return o;
+}
+
+// Runs the driver over `input`, limit `limit`, and decodes what it wrote.
+// With `batch`, requests with the same sender (the shell command) go to one
+// child, which gets the recipients as $1, $2 ...; reports are qmail-remote's.
+Outcome drive(const Sandbox& box, const std::string& input, unsigned limit, unsigned linger = 10,
+              bool batch = false) {
   queue::SpawnConfig config;
   config.program = "qmail-testspawn";
   config.limit = limit;
@@ -99,25 +131,7 @@ Outcome drive(const Sandbox& box, const std::string& input, unsigned limit, unsi
       return 111;
     };
   }
-  auto t0 = std::chrono::steady_clock::now();
-  Outcome o;
-  o.ok = queue::run_spawn(in->get(), out->get(), config, ops).ok();
-  o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::string bytes;
-  ck_assert(sys::read_file(out_path, bytes, 1 << 24, nullptr).ok());
-  ck_assert(!bytes.empty());
-  o.limit_byte = static_cast<unsigned char>(bytes[0]);
-  std::size_t i = 1;
-  while (i < bytes.size()) {
-    unsigned slot = static_cast<unsigned char>(bytes[i]);
-    auto nul = bytes.find('\0', i + 1);
-    ck_assert_msg(nul != std::string::npos, "report without NUL");
-    std::string text = bytes.substr(i + 1, nul - i - 1);
-    o.reports.emplace_back(slot, text);
-    ck_assert_msg(o.by_slot.emplace(slot, text).second, "slot reported twice");
-    i = nul + 1;
-  }
-  return o;
+  return drive_with(box, input, config, ops);
 }
 
 sys::ExitStatus exited(int code) { return {true, code, 0}; }
@@ -409,6 +423,406 @@ START_TEST(remote_report_translates_qmail_remote) {
 }
 END_TEST
 
+// Long-lived workers (SpawnOps::worker).  The fake worker below runs in the
+// forked worker process without an exec.  It answers each job with
+// "pid <its pid> mess <the message's first line> <args after the first>", or,
+// by the job's first argument (the request's sender), misbehaves.
+namespace {
+
+// Sends `bytes` on fd 0 in one write, so the spawn reads them all at once.
+void write_raw(std::string_view bytes) { (void)!::write(0, bytes.data(), bytes.size()); }
+
+// A reply's 4-byte length, in network order.
+std::string length_header(std::size_t len) {
+  auto n = static_cast<std::uint32_t>(len);
+  return {static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
+          static_cast<char>(n)};
+}
+
+std::string first_line(int fd) {
+  char buf[200];
+  ssize_t n = ::pread(fd, buf, sizeof buf, 0);
+  std::string s(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+  return s.substr(0, s.find('\n'));
+}
+
+int fake_worker() {
+  // An exec would have closed the spawn's other descriptors (all close-on-exec),
+  // among them the other workers' sockets, whose end of file they wait for;
+  // and reset the test runner's SIGTERM handler, which kills the whole test.
+  for (int fd = 3; fd < 1024; ++fd) ::close(fd);
+  sys::default_signal(SIGTERM);
+  for (int jobs = 0; jobs < 10000; ++jobs) {
+    auto job = queue::receive_worker_job(0);
+    if (!job.ok()) return 111;
+    if (!job->has_value()) return 0;  // the spawn let this worker go
+    const queue::WorkerJob& j = **job;
+    std::string what = j.args.empty() ? "" : j.args[0];
+    std::string text = "pid " + std::to_string(::getpid()) + " mess " + first_line(j.message.get());
+    for (std::size_t i = 1; i < j.args.size(); ++i) text += " " + j.args[i];
+    if (what == "crash") ::_exit(3);
+    if (what == "garbage") {
+      // "garb" is a length of 1.7 GB; then this worker no longer listens, so
+      // only the spawn's SIGTERM ends it soon
+      write_raw("garbage\n");
+      for (int i = 0; i < 200; ++i) ::usleep(100 * 1000);
+      return 0;
+    }
+    if (what == "oversize") {
+      write_raw(length_header(queue::kMaxWorkerReply + 1));
+      continue;
+    }
+    if (what == "extra") {
+      write_raw(length_header(text.size()) + text + "x");
+      continue;
+    }
+    if (what == "slow") ::sleep(1);
+    if (what == "remote") {
+      // qmail-remote's report: one record per recipient, then the message's
+      std::string report;
+      for (std::size_t i = 1; i < j.args.size(); ++i)
+        report += "rok " + j.args[i] + " pid " + std::to_string(::getpid()) + '\0';
+      text = report + "KDone." + '\0';
+    }
+    if (!queue::send_worker_reply(0, text).ok()) return 111;
+    if (what == "quit") return 0;  // between jobs, without being asked to
+    if (what == "chatty") {
+      ::usleep(300 * 1000);
+      write_raw("unasked");  // between jobs: out of turn
+    }
+  }
+  return 0;
+}
+
+queue::SpawnConfig worker_config(const Sandbox& box, unsigned limit) {
+  queue::SpawnConfig config;
+  config.program = "qmail-testspawn";
+  config.limit = limit;
+  config.mess_dir = box.dir;
+  config.message_owner = ::geteuid();
+  return config;
+}
+
+// Workers for every request; with `batch`, requests for one message from one
+// sender go to a worker together and reports are qmail-remote's.  The child
+// (used when no worker could take a request) says so.
+queue::SpawnOps worker_ops(bool batch) {
+  queue::SpawnOps ops;
+  ops.child = [](const SpawnRequest&) {
+    (void)!::write(1, "child\n", 6);
+    return 0;
+  };
+  ops.make_report = [] { return std::make_unique<TestReport>(); };
+  if (batch) {
+    ops.make_report = [] { return std::make_unique<rspawn::RemoteReport>(); };
+    ops.batch_key = [](const SpawnRequest& req) { return req.message + '\n' + req.sender; };
+    ops.child_batch = [](const std::vector<SpawnRequest>&) {
+      (void)!::write(1, "child\n", 6);
+      return 0;
+    };
+  }
+  ops.worker = fake_worker;
+  ops.worker_args = [](const std::vector<SpawnRequest>& group) {
+    std::vector<std::string> args = {group.front().sender};
+    for (const SpawnRequest& r : group) args.push_back(r.recipient);
+    return args;
+  };
+  ops.affinity = [](const SpawnRequest& req) { return std::string(req.domain()); };
+  return ops;
+}
+
+// The worker's pid in a report ("... pid N ..."), 0 when there is none.
+pid_t pid_in(const std::string& report) {
+  auto at = report.find("pid ");
+  if (at == std::string::npos) return 0;
+  return static_cast<pid_t>(std::atoi(report.c_str() + at + 4));
+}
+
+// Whether `pid` still runs; a zombie waiting for its parent does not.
+bool running(pid_t pid) {
+  if (::kill(pid, 0) == -1) return errno != ESRCH;
+  std::string stat;
+  if (!sys::read_file("/proc/" + std::to_string(pid) + "/stat", stat, 4096, nullptr).ok())
+    return true;
+  auto paren = stat.rfind(')');
+  return paren == std::string::npos || paren + 2 >= stat.size() ||
+         (stat[paren + 2] != 'Z' && stat[paren + 2] != 'X');
+}
+
+// Waits up to 5 seconds for `pid` to stop running; reaps it when it is ours.
+bool gone_soon(pid_t pid) {
+  for (int i = 0; i < 100; ++i) {
+    int status = 0;
+    pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid || (r == -1 && errno == ECHILD && !running(pid))) return true;
+    ::usleep(50 * 1000);
+  }
+  return false;
+}
+
+// A spawn with workers in a child process, fed one request at a time as
+// qmail-send would; every read waits at most 10 seconds.
+class WorkerSpawn {
+ public:
+  WorkerSpawn(const queue::SpawnConfig& config, const queue::SpawnOps& ops) {
+    auto to = make_pipe();
+    auto from = make_pipe();
+    ck_assert(to.ok() && from.ok());
+    pid_ = ::fork();
+    ck_assert(pid_ >= 0);
+    if (pid_ == 0) {
+      to->write.reset();
+      from->read.reset();
+      ::_exit(queue::run_spawn(to->read.get(), from->write.get(), config, ops).ok() ? 0 : 1);
+    }
+    to_ = std::move(to->write);
+    from_ = std::move(from->read);
+    auto limit = next(1);
+    ck_assert(limit.size() == 1 && static_cast<unsigned char>(limit[0]) == config.limit);
+  }
+
+  void send(const std::string& requests) { ck_assert(io::write_all(to_.get(), requests).ok()); }
+  // qmail-send goes away.
+  void close_input() { to_.reset(); }
+
+  // The next report: its slot, then its text.
+  std::pair<unsigned, std::string> report() {
+    for (int rounds = 0; rounds < 1000 && (buf_.size() < 2 || buf_.find('\0', 1) == npos); ++rounds)
+      ck_assert_msg(fill(), "the spawn ended without a report");
+    ck_assert(buf_.size() >= 2 && buf_.find('\0', 1) != npos);
+    auto nul = buf_.find('\0', 1);
+    std::pair<unsigned, std::string> r(static_cast<unsigned char>(buf_[0]),
+                                       buf_.substr(1, nul - 1));
+    buf_.erase(0, nul + 1);
+    return r;
+  }
+
+  // Sends one request for slot 0 and returns its report.
+  std::string ask(const std::string& sender, const std::string& rcpt) {
+    send(request(0, "1/100", sender, rcpt));
+    auto r = report();
+    ck_assert_uint_eq(r.first, 0);
+    return r.second;
+  }
+
+  // qmail-send closes the spawn's input: true when the spawn then reports
+  // nothing more and exits 0.
+  bool finish() {
+    close_input();
+    for (int rounds = 0; rounds < 1000 && fill();) ++rounds;
+    auto st = sys::wait_for(pid_);
+    return buf_.empty() && st.ok() && st->exited && st->code == 0;
+  }
+
+ private:
+  static constexpr auto npos = std::string::npos;
+
+  std::string next(std::size_t n) {
+    for (int rounds = 0; rounds < 1000 && buf_.size() < n; ++rounds)
+      if (!fill()) break;
+    std::string r = buf_.substr(0, n);
+    buf_.erase(0, r.size());
+    return r;
+  }
+
+  // Reads more output; false at its end.
+  bool fill() {
+    auto ready = io::wait_ready(from_.get(), false, 10);
+    ck_assert_msg(ready.ok() && *ready, "no report within 10 seconds");
+    char buf[4096];
+    ssize_t n = ::read(from_.get(), buf, sizeof buf);
+    ck_assert(n >= 0);
+    buf_.append(buf, static_cast<std::size_t>(n));
+    return n > 0;
+  }
+
+  pid_t pid_ = -1;
+  Fd to_;
+  Fd from_;
+  std::string buf_;
+};
+
+bool is_worker_report(const std::string& r) { return r.rfind("Kpid ", 0) == 0 && pid_in(r) > 0; }
+
+}  // namespace
+
+START_TEST(workers_deliver_requests_and_each_slot_gets_its_report) {
+  Sandbox box;
+  std::string in;
+  const char* rcpts[] = {"a@x", "b@y", "c@z", "d@x"};
+  for (unsigned i = 0; i < 4; ++i) in += request(i, "1/100", "ok", rcpts[i]);
+  Outcome o = drive_with(box, in, worker_config(box, 4), worker_ops(false));
+  ck_assert(o.ok);
+  ck_assert_uint_eq(o.reports.size(), 4);
+  std::set<pid_t> pids;
+  for (unsigned i = 0; i < 4; ++i) {
+    const std::string& r = o.by_slot[i];
+    ck_assert_msg(is_worker_report(r), "slot %u: %s", i, r.c_str());
+    // the worker read the message passed to it, and got the request's arguments
+    std::string want = " mess Subject: hi " + std::string(rcpts[i]);
+    ck_assert_msg(r.size() > want.size() && r.substr(r.size() - want.size()) == want, "%s",
+                  r.c_str());
+    pids.insert(pid_in(r));
+  }
+  // all four arrived at once: each went to a worker of its own
+  ck_assert_uint_eq(pids.size(), 4);
+  // and once qmail-send has gone, every worker ends
+  for (pid_t pid : pids)
+    ck_assert_msg(gone_soon(pid), "worker %d still runs", static_cast<int>(pid));
+}
+END_TEST
+
+START_TEST(a_batch_goes_to_one_worker_and_each_request_gets_its_report) {
+  Sandbox box;
+  std::string in = request(0, "1/100", "remote", "a@x") + request(1, "1/100", "remote", "b@x") +
+                   request(2, "1/100", "remote", "c@x") + request(3, "1/100", "crash", "d@y") +
+                   request(4, "1/100", "crash", "e@y");
+  Outcome o = drive_with(box, in, worker_config(box, 5), worker_ops(true));
+  ck_assert(o.ok);
+  ck_assert_uint_eq(o.reports.size(), 5);
+  pid_t pid = pid_in(o.by_slot[0]);
+  ck_assert_int_gt(pid, 0);
+  const char* rcpts[] = {"a@x", "b@x", "c@x"};
+  for (unsigned i = 0; i < 3; ++i) {
+    std::string want = "Kok " + std::string(rcpts[i]) + " pid " + std::to_string(pid) + "Done.";
+    ck_assert_msg(o.by_slot[i] == want, "slot %u: %s", i, o.by_slot[i].c_str());
+  }
+  // a worker that dies inside a batch: each of its requests is retried later
+  ck_assert_str_eq(o.by_slot[3].c_str(), "Zqmail-remote crashed.\n");
+  ck_assert_str_eq(o.by_slot[4].c_str(), "Zqmail-remote crashed.\n");
+  ck_assert(gone_soon(pid));
+}
+END_TEST
+
+START_TEST(a_worker_is_reused_for_the_same_affinity) {
+  Sandbox box;
+  WorkerSpawn spawn(worker_config(box, 2), worker_ops(false));
+  spawn.send(request(0, "1/100", "ok", "a@x") + request(1, "1/100", "ok", "b@y"));
+  std::map<unsigned, std::string> first;
+  for (int i = 0; i < 2; ++i) first.insert(spawn.report());
+  ck_assert(is_worker_report(first[0]) && is_worker_report(first[1]));
+  pid_t x = pid_in(first[0]), y = pid_in(first[1]);
+  ck_assert_int_ne(x, y);
+  // each worker idles; the one that went to the same place last is taken
+  ck_assert_int_eq(pid_in(spawn.ask("ok", "c@y")), y);
+  ck_assert_int_eq(pid_in(spawn.ask("ok", "d@x")), x);
+  ck_assert_int_eq(pid_in(spawn.ask("ok", "e@x")), x);
+  ck_assert_int_eq(pid_in(spawn.ask("ok", "f@y")), y);
+  ck_assert(spawn.finish());
+  ck_assert(gone_soon(x) && gone_soon(y));
+}
+END_TEST
+
+START_TEST(a_worker_that_dies_is_replaced) {
+  Sandbox box;
+  WorkerSpawn spawn(worker_config(box, 1), worker_ops(false));
+  std::string r = spawn.ask("ok", "a@x");
+  ck_assert(is_worker_report(r));
+  pid_t first = pid_in(r);
+  r = spawn.ask("crash", "b@x");
+  ck_assert_str_eq(r.c_str(), "ZUh-oh: qmail-local crashed.\n");
+  ck_assert(gone_soon(first));
+  r = spawn.ask("ok", "c@x");
+  ck_assert_msg(is_worker_report(r), "%s", r.c_str());
+  pid_t second = pid_in(r);
+  ck_assert_int_ne(second, first);
+  // a worker that ends between jobs: its job was done, and the next one finds another
+  r = spawn.ask("quit", "d@x");
+  ck_assert_msg(is_worker_report(r) && pid_in(r) == second, "%s", r.c_str());
+  ck_assert(gone_soon(second));
+  r = spawn.ask("ok", "e@x");
+  ck_assert_msg(is_worker_report(r), "%s", r.c_str());
+  ck_assert_int_ne(pid_in(r), second);
+  ck_assert(spawn.finish());
+  ck_assert(gone_soon(pid_in(r)));
+}
+END_TEST
+
+START_TEST(a_worker_that_breaks_the_framing_is_let_go) {
+  Sandbox box;
+  WorkerSpawn spawn(worker_config(box, 1), worker_ops(false));
+  std::set<pid_t> pids;
+  std::string r = spawn.ask("ok", "a@x");
+  ck_assert(is_worker_report(r));
+  pid_t last = pid_in(r);
+  pids.insert(last);
+  for (std::string what : {"garbage", "oversize", "extra"}) {
+    r = spawn.ask(what, "b@x");
+    ck_assert_msg(r == "ZUh-oh: qmail-local crashed.\n", "%s: %s", what.c_str(), r.c_str());
+    ck_assert_msg(gone_soon(last), "%s: the worker still runs", what.c_str());
+    r = spawn.ask("ok", "c@x");
+    ck_assert_msg(is_worker_report(r), "after %s: %s", what.c_str(), r.c_str());
+    last = pid_in(r);
+    ck_assert_msg(pids.insert(last).second, "after %s: the same worker", what.c_str());
+  }
+  // speaking between jobs: its job's reply may or may not have been taken first
+  r = spawn.ask("chatty", "d@x");
+  ck_assert_msg(r[0] == 'K' || r[0] == 'Z', "%s", r.c_str());
+  ck_assert(gone_soon(last));
+  r = spawn.ask("ok", "e@x");
+  ck_assert_msg(is_worker_report(r), "%s", r.c_str());
+  ck_assert(pids.insert(pid_in(r)).second);
+  ck_assert(spawn.finish());
+  for (pid_t pid : pids) ck_assert(gone_soon(pid));
+}
+END_TEST
+
+START_TEST(a_worker_is_let_go_after_its_max_jobs) {
+  Sandbox box;
+  queue::SpawnConfig config = worker_config(box, 1);
+  config.worker_max_jobs = 2;
+  WorkerSpawn spawn(config, worker_ops(false));
+  std::vector<pid_t> pids;
+  for (int i = 0; i < 5; ++i) {
+    std::string r = spawn.ask("ok", "a@x");
+    ck_assert_msg(is_worker_report(r), "%s", r.c_str());
+    pids.push_back(pid_in(r));
+  }
+  ck_assert_int_eq(pids[0], pids[1]);
+  ck_assert_int_ne(pids[1], pids[2]);
+  ck_assert_int_eq(pids[2], pids[3]);
+  ck_assert_int_ne(pids[3], pids[4]);
+  ck_assert_int_ne(pids[0], pids[4]);
+  ck_assert(gone_soon(pids[0]) && gone_soon(pids[2]));
+  ck_assert(spawn.finish());
+  ck_assert(gone_soon(pids[4]));
+}
+END_TEST
+
+START_TEST(an_idle_worker_is_let_go_after_its_idle_time) {
+  Sandbox box;
+  queue::SpawnConfig config = worker_config(box, 1);
+  config.worker_idle_seconds = 1;
+  WorkerSpawn spawn(config, worker_ops(false));
+  std::string r = spawn.ask("ok", "a@x");
+  ck_assert(is_worker_report(r));
+  pid_t first = pid_in(r);
+  ck_assert_msg(gone_soon(first),
+                "the idle worker still runs");  // with no request to wake the spawn
+  r = spawn.ask("ok", "b@x");
+  ck_assert(is_worker_report(r));
+  ck_assert_int_ne(pid_in(r), first);
+  ck_assert(spawn.finish());
+}
+END_TEST
+
+START_TEST(end_of_input_waits_for_a_busy_worker_and_leaves_none_running) {
+  Sandbox box;
+  WorkerSpawn spawn(worker_config(box, 2), worker_ops(false));
+  std::string r = spawn.ask("ok", "a@x");
+  ck_assert(is_worker_report(r));
+  pid_t idle = pid_in(r);
+  // qmail-send goes away while a worker delivers: its report still comes
+  spawn.send(request(1, "1/100", "slow", "b@y"));
+  spawn.close_input();
+  auto last = spawn.report();
+  ck_assert_uint_eq(last.first, 1);
+  ck_assert_msg(is_worker_report(last.second), "%s", last.second.c_str());
+  ck_assert(spawn.finish());
+  ck_assert(gone_soon(idle) && gone_soon(pid_in(last.second)));
+}
+END_TEST
+
 Suite* make_suite() {
   Suite* s = suite_create("spawn");
   TCase* tc = tcase_create("run_spawn");
@@ -424,6 +838,17 @@ Suite* make_suite() {
   tcase_add_test(tc, a_partial_request_at_end_of_input_is_dropped);
   tcase_add_test(tc, output_held_open_by_a_grandchild_ends_after_the_grace_period);
   tcase_add_test(tc, requests_that_arrive_together_share_one_child);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("run_spawn_with_workers");
+  tcase_set_timeout(tc, 30);
+  tcase_add_test(tc, workers_deliver_requests_and_each_slot_gets_its_report);
+  tcase_add_test(tc, a_batch_goes_to_one_worker_and_each_request_gets_its_report);
+  tcase_add_test(tc, a_worker_is_reused_for_the_same_affinity);
+  tcase_add_test(tc, a_worker_that_dies_is_replaced);
+  tcase_add_test(tc, a_worker_that_breaks_the_framing_is_let_go);
+  tcase_add_test(tc, a_worker_is_let_go_after_its_max_jobs);
+  tcase_add_test(tc, an_idle_worker_is_let_go_after_its_idle_time);
+  tcase_add_test(tc, end_of_input_waits_for_a_busy_worker_and_leaves_none_running);
   suite_add_tcase(s, tc);
   tc = tcase_create("reports");
   tcase_add_test(tc, local_report_maps_as_qmail_lspawn);

@@ -382,7 +382,8 @@ bool Loop::start_on_worker(const std::vector<SpawnRequest>& group, int mess) {
   for (int attempt = 0; attempt < 3; ++attempt) {
     Worker* w = pick_worker(affinity);
     if (!w) return false;
-    if (!send_worker_job(w->sock.get(), mess, args)) {
+    if (auto st = send_worker_job(w->sock.get(), mess, args); !st) {
+      if (st.error().kind == ErrorKind::kPermanent) return false;  // a child takes this one
       let_go(*w);
       continue;
     }

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "io/reader.h"
 #include "io/writer.h"
 
 namespace qmail::queue {
@@ -38,6 +39,26 @@ bool read_exact(int fd, char* p, std::size_t n) {
     n -= static_cast<std::size_t>(r);
   }
   return true;
+}
+
+// Writes all of `s` without blocking for good: an idle worker reads at once,
+// and one that takes no byte for 30 s is stuck.
+Status send_within(int sock, std::string_view s) {
+  constexpr unsigned kJobTimeout = 30;
+  while (!s.empty()) {
+    ssize_t w = ::send(sock, s.data(), s.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (w >= 0) {
+      s.remove_prefix(static_cast<std::size_t>(w));
+      continue;
+    }
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK)
+      return sys_error("unable to pass a job to a worker");
+    auto ready = io::wait_ready(sock, true, kJobTimeout);
+    if (!ready) return ready.error();
+    if (!*ready) return Error{ErrorKind::kTemporary, ETIMEDOUT, "a worker does not take its job"};
+  }
+  return {};
 }
 
 }  // namespace
@@ -73,11 +94,11 @@ Status send_worker_job(int sock, int message_fd, const std::vector<std::string>&
   // should it take fewer, the rest goes as plain bytes (the descriptor went with the first).
   auto sent = static_cast<std::size_t>(r);
   if (sent < sizeof header)
-    if (auto st = io::write_all(
+    if (auto st = send_within(
             sock, std::string_view(reinterpret_cast<char*>(header) + sent, sizeof header - sent));
         !st)
       return st;
-  return io::write_all(sock, body);
+  return send_within(sock, body);
 }
 
 Result<std::optional<WorkerJob>> receive_worker_job(int sock, std::size_t max) {

@@ -28,7 +28,10 @@ inline constexpr std::size_t kMaxWorkerJob = 8 * 1024 * 1024;
 /// Largest reply a spawn takes (qmail-remote bounds each record to 4000 bytes).
 inline constexpr std::size_t kMaxWorkerReply = 1024 * 1024;
 
-/// Sends a job: `message_fd` goes along, `args` must hold no NUL.  Blocks.
+/// Sends a job: `message_fd` goes along, `args` must hold no NUL.  Blocks,
+/// 30 s at most once the job is bigger than the socket's buffer.  A
+/// permanent error is the job's fault (too big, a NUL), a temporary one the
+/// worker's.
 Status send_worker_job(int sock, int message_fd, const std::vector<std::string>& args);
 
 struct WorkerJob {
