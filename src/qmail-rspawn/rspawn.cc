@@ -6,6 +6,7 @@
 
 #include "base/auto.h"
 #include "base/exit_code.h"
+#include "base/str.h"
 #include "io/writer.h"
 #include "net/tcpto.h"
 #include "sys/priv.h"
@@ -35,12 +36,6 @@ std::vector<std::string> remote_args(const std::vector<queue::SpawnRequest>& gro
   std::vector<std::string> args = {std::string(req.domain()), req.sender};
   for (const queue::SpawnRequest& r : group) args.push_back(r.recipient);
   return args;
-}
-
-std::string lower(std::string_view s) {
-  std::string out;
-  for (char c : s) out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
-  return out;
 }
 
 std::string remote_program() { return std::string(autoconf::kHome) + "/bin/qmail-remote"; }
@@ -134,7 +129,7 @@ std::string batch_key(const queue::SpawnRequest& req) {
   key.push_back('\0');
   key += req.sender;
   key.push_back('\0');
-  key += lower(req.domain());
+  key += ascii_lower(req.domain());
   return key;
 }
 
@@ -164,7 +159,7 @@ int run(int, char**) {
   if (!(other && *other)) {
     ops.worker = worker;
     ops.worker_args = remote_args;
-    ops.affinity = [](const queue::SpawnRequest& req) { return lower(req.domain()); };
+    ops.affinity = [](const queue::SpawnRequest& req) { return ascii_lower(req.domain()); };
   }
   if (auto st = queue::run_spawn(0, 1, config, ops); !st) return fatal(st.error().text());
   return 0;
