@@ -177,13 +177,7 @@ std::string deliver(const std::vector<std::string>& args, int message_fd, Connec
         Session session(job, reports);
         session.keep_open(true);
         if (session.reuse(std::move(conn)) == Session::Outcome::kDecided) return done(session);
-        // a stale connection: a fresh one below; anything else counts as this host's answer
-        if (!session.stale()) {
-          last_error = session.error();
-          if (!session.permanent()) all_permanent = false;
-          tried = true;
-          continue;
-        }
+        // the connection went stale, nothing was sent: a fresh one below
       }
     }
     std::time_t now = std::time(nullptr);

@@ -445,7 +445,6 @@ Session::Outcome Session::reuse(std::unique_ptr<Connection> conn) {
   tls_summary_ = conn_->tls_summary;
   error_.clear();
   permanent_ = false;
-  stale_ = false;
   unsigned timeout = job_.config->timeout_remote;
   in_ = std::make_unique<io::Reader>(*stream_, timeout < kRsetTimeout ? timeout : kRsetTimeout);
   auto r = [&]() -> Result<parse::SmtpReply> {
@@ -454,7 +453,6 @@ Session::Outcome Session::reuse(std::unique_ptr<Connection> conn) {
     return read_reply();
   }();
   if (!r || r->kind() != 2) {
-    stale_ = true;
     if (r) quit();
     return outcome(next_host("The connection kept open to " + host_text() + " went stale."));
   }

@@ -84,9 +84,9 @@ class Session {
   /// STARTTLS (the retry after a failed opportunistic handshake).
   Outcome run(const Target& target, Fd fd, bool plain_only);
   /// Talks over a connection kept from an earlier message: RSET, then the
-  /// transaction.  When the connection turns out to be dead (RSET fails) the
-  /// outcome is kNextHost with stale() true: nothing was sent for this
-  /// message, so a fresh connection to the same address may be tried.
+  /// transaction, which always decides.  kNextHost means the connection went
+  /// stale (RSET failed): nothing was sent for this message, so a fresh
+  /// connection to the same address may be tried.
   Outcome reuse(std::unique_ptr<Connection> conn);
 
   /// Leave the connection open after the transaction instead of QUIT.
@@ -94,7 +94,6 @@ class Session {
   /// The connection, when keep_open was set and the transaction ended
   /// cleanly (a reply to the end of the data, nothing pending); else null.
   std::unique_ptr<Connection> take_connection();
-  [[nodiscard]] bool stale() const { return stale_; }
 
   /// Why the last run() gave kNextHost.
   [[nodiscard]] const std::string& error() const { return error_; }
@@ -146,7 +145,6 @@ class Session {
   bool permanent_ = false;
   bool keep_open_ = false;
   bool reusable_ = false;
-  bool stale_ = false;
   std::unique_ptr<Connection> conn_;  // what was reused: its times and count
   std::string tls_summary_;
   std::string error_;
