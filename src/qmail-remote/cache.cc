@@ -72,9 +72,29 @@ void ConnectionCache::close(Connection& c) {
   if (quit.put("QUIT\r\n")) (void)quit.flush();
 }
 
+std::string connection_settings(const Config& config, const TlsPolicy& tls, const AuthRule* auth) {
+  std::string key = config.helohost;
+  auto field = [&key](std::string_view s) {
+    key.push_back('\0');
+    key += s;
+  };
+  field(fmt_u64(static_cast<unsigned>(tls.level)));
+  field(tls.ca_file);
+  field(fmt_u64(tls.fingerprints.size()));
+  for (const std::string& f : tls.fingerprints) field(f);
+  field(config.client_cert);
+  field(config.tls_ciphers);
+  field(auth ? "auth" : "");
+  if (auth) {
+    field(auth->user);
+    field(auth->password);
+  }
+  return key;
+}
+
 std::string connection_key(const Config& config, std::string_view domain, const Target& target,
                            const TlsPolicy& tls, const AuthRule* auth) {
-  std::string key(domain);
+  std::string key(tls.checks_names() ? domain : std::string_view());
   auto field = [&key](std::string_view s) {
     key.push_back('\0');
     key += s;
@@ -82,16 +102,7 @@ std::string connection_key(const Config& config, std::string_view domain, const 
   field(net::format_ip(target.ip));
   field(fmt_u64(target.port));
   field(target.host);
-  field(config.helohost);
-  field(fmt_u64(static_cast<unsigned>(tls.level)));
-  field(tls.ca_file);
-  for (const std::string& f : tls.fingerprints) field(f);
-  field(config.client_cert);
-  field(config.tls_ciphers);
-  if (auth) {
-    field(auth->user);
-    field(auth->password);
-  }
+  field(connection_settings(config, tls, auth));
   return key;
 }
 

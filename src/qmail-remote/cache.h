@@ -1,8 +1,9 @@
 // cache.h: the SMTP connections a qmail-remote worker (--worker) keeps open
-// between messages, so that the next message to the same destination skips
-// the connect, greeting, EHLO, STARTTLS and AUTH.  A connection is reused only
-// by a job with the same key: the same destination domain, address and port,
-// HELO name, TLS policy and credentials (so a certificate checked for one
+// between messages, so that the next message to the same host skips the
+// connect, greeting, EHLO, STARTTLS and AUTH.  A connection is reused only by
+// a job with the same key: the same address, port and host name, HELO name,
+// TLS policy and credentials, and the same destination domain when the
+// certificate was checked against its name (so such a check made for one
 // domain never carries mail for another).  Connections idle for a few
 // seconds, old ones, and ones past their message count are closed with QUIT.
 #pragma once
@@ -45,7 +46,14 @@ class ConnectionCache {
   std::vector<std::unique_ptr<Connection>> open_;
 };
 
+/// The settings a connection is made under (HELO name, TLS policy, client
+/// certificate, ciphers, AUTH credentials), as one string.
+std::string connection_settings(const Config& config, const TlsPolicy& tls, const AuthRule* auth);
+
 /// The key of a connection for `domain` (ASCII) at `target` under `config`.
+/// The domain is part of it only when the certificate is checked against
+/// the domain's name (TlsPolicy::checks_names): otherwise a connection made
+/// for one domain serves the next domain with the same host and settings.
 std::string connection_key(const Config& config, std::string_view domain, const Target& target,
                            const TlsPolicy& tls, const AuthRule* auth);
 

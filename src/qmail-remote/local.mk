@@ -5,6 +5,8 @@ noinst_LTLIBRARIES += src/qmail-remote/libqmail-remote.la
 src_qmail_remote_libqmail_remote_la_SOURCES = \
 	src/qmail-remote/cache.cc \
 	src/qmail-remote/cache.h \
+	src/qmail-remote/plan.cc \
+	src/qmail-remote/plan.h \
 	src/qmail-remote/remote.cc \
 	src/qmail-remote/remote.h \
 	src/qmail-remote/session.cc \

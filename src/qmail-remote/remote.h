@@ -27,6 +27,11 @@ class Reports {
   void message(char letter, std::string_view text);
   /// The stream as bytes (after message()).
   [[nodiscard]] std::string bytes() const;
+  /// Recipient `i`'s record, NUL included; one without a report of its own
+  /// gets the message's fate with no text ("s" for Z, "h" for D).
+  [[nodiscard]] std::string recipient_record(std::size_t i) const;
+  /// The message record, NUL included.
+  [[nodiscard]] std::string message_record() const;
   [[nodiscard]] bool any_recipient() const;
   [[nodiscard]] char letter(std::size_t i) const { return rcpt_[i].letter; }
 

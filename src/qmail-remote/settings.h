@@ -44,6 +44,8 @@ struct TlsPolicy {
   std::string ca_file;
   std::vector<std::string> fingerprints;  // normalised: 64 lower-case hex digits
   [[nodiscard]] bool required() const { return level > Level::kMay; }
+  /// The certificate must name the host or the destination domain.
+  [[nodiscard]] bool checks_names() const { return level == Level::kVerify || level == Level::kCa; }
 };
 
 struct TlsRule {

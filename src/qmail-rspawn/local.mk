@@ -19,3 +19,12 @@ tests_unit_check_spawn_LDADD = \
 	src/qmail-rspawn/libqmail-rspawn.la \
 	$(UNIT_LDADD)
 TESTS += tests/unit/check_spawn
+
+check_PROGRAMS += tests/fuzz/fuzz_remote_report
+tests_fuzz_fuzz_remote_report_SOURCES = tests/fuzz/fuzz_remote_report.cc $(QM_FUZZ_MAIN)
+tests_fuzz_fuzz_remote_report_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src
+tests_fuzz_fuzz_remote_report_CXXFLAGS = $(QM_FUZZ_CXX)
+tests_fuzz_fuzz_remote_report_LDFLAGS = $(QM_FUZZ_LD)
+tests_fuzz_fuzz_remote_report_LDADD = src/qmail-rspawn/libqmail-rspawn.la $(LDADD)
+TESTS += tests/fuzz/fuzz_remote_report
+EXTRA_DIST += tests/fuzz/corpus/remote_report

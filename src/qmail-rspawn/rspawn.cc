@@ -38,6 +38,14 @@ std::vector<std::string> remote_args(const std::vector<queue::SpawnRequest>& gro
   return args;
 }
 
+// A worker's job: no host, so that each recipient goes to its own domain and
+// domains with the same mail host share a transaction (qmail-remote(8)).
+std::vector<std::string> worker_args(const std::vector<queue::SpawnRequest>& group) {
+  std::vector<std::string> args = {std::string(), group.front().sender};
+  for (const queue::SpawnRequest& r : group) args.push_back(r.recipient);
+  return args;
+}
+
 std::string remote_program() { return std::string(autoconf::kHome) + "/bin/qmail-remote"; }
 
 int child_batch(const std::vector<queue::SpawnRequest>& group) {
@@ -97,6 +105,19 @@ std::vector<std::string> RemoteReport::finish_batch(std::size_t n, const sys::Ex
     const Record& m = records_[0];
     return all(std::string(1, m.letter) + (m.complete ? m.text : ""));
   }
+  std::vector<std::string> out;
+  if (paired_) {
+    // Each recipient record is followed by the message record of its transaction.
+    for (std::size_t i = 0; i < n; ++i) {
+      std::size_t r = 2 * i;
+      bool whole = r + 1 < records_.size() && records_[r].complete && records_[r + 1].complete &&
+                   !is_message_report(records_[r].letter) &&
+                   is_message_report(records_[r + 1].letter);
+      out.push_back(whole ? combine(records_[r], &records_[r + 1])
+                          : "Zqmail-remote produced incomplete output.\n");
+    }
+    return out;
+  }
   // The message report follows the n recipient records (qmail's order).
   const Record* message = nullptr;
   for (std::size_t i = n; i < records_.size(); ++i)
@@ -104,24 +125,26 @@ std::vector<std::string> RemoteReport::finish_batch(std::size_t n, const sys::Ex
       message = &records_[i];
       break;
     }
-  int result = rank(message ? message->letter : 0);
-  std::vector<std::string> out;
   for (std::size_t i = 0; i < n; ++i) {
     if (i >= records_.size() || !records_[i].complete) {
       out.push_back("Zqmail-remote produced incomplete output.\n");
       continue;
     }
-    const Record& rec = records_[i];
-    int overall = result;
-    if (rec.letter == 's') overall = 0;   // the recipient was deferred
-    if (rec.letter == 'h') overall = -1;  // the recipient was refused
-    std::string report(1, overall == 1 ? 'K' : overall == 0 ? 'Z' : 'D');
-    report += rec.text;
-    // The message report explains the recipient's result when it is no better.
-    if (message && result <= overall) report += message->text;
-    out.push_back(std::move(report));
+    out.push_back(combine(records_[i], message));
   }
   return out;
+}
+
+std::string RemoteReport::combine(const Record& rec, const Record* message) {
+  int result = rank(message ? message->letter : 0);
+  int overall = result;
+  if (rec.letter == 's') overall = 0;   // the recipient was deferred
+  if (rec.letter == 'h') overall = -1;  // the recipient was refused
+  std::string report(1, overall == 1 ? 'K' : overall == 0 ? 'Z' : 'D');
+  report += rec.text;
+  // The message report explains the recipient's result when it is no better.
+  if (message && result <= overall) report += message->text;
+  return report;
 }
 
 std::string batch_key(const queue::SpawnRequest& req) {
@@ -130,6 +153,13 @@ std::string batch_key(const queue::SpawnRequest& req) {
   key += req.sender;
   key.push_back('\0');
   key += ascii_lower(req.domain());
+  return key;
+}
+
+std::string worker_batch_key(const queue::SpawnRequest& req) {
+  std::string key = req.message;
+  key.push_back('\0');
+  key += req.sender;
   return key;
 }
 
@@ -158,7 +188,11 @@ int run(int, char**) {
   const char* other = std::getenv("QMAILREMOTE");
   if (!(other && *other)) {
     ops.worker = worker;
-    ops.worker_args = remote_args;
+    ops.worker_args = worker_args;
+    ops.worker_batch_key = worker_batch_key;
+    ops.make_worker_report = [max = config.max_batch] {
+      return std::make_unique<RemoteReport>(queue::kMaxSpawnReportText, 2 * max + 1, true);
+    };
     ops.affinity = [](const queue::SpawnRequest& req) { return ascii_lower(req.domain()); };
   }
   if (auto st = queue::run_spawn(0, 1, config, ops); !st) return fatal(st.error().text());

@@ -32,11 +32,13 @@ std::string chan_path(Channel c, std::uint64_t id) {
 }
 
 // The key under which qmail-rspawn joins the recipients of one message into
-// one delivery: the domain, ASCII case ignored.  None for a local recipient
-// (each is a delivery of its own) or one without an '@' (refused at once).
-std::optional<std::string> batch_domain(Channel c, std::string_view rcpt) {
+// one delivery: none when its workers take every domain at once (""), else
+// the domain, ASCII case ignored.  None for a local recipient (each is a
+// delivery of its own) or one without an '@' (refused at once).
+std::optional<std::string> batch_domain(Channel c, std::string_view rcpt, bool by_domain) {
   auto at = rcpt.rfind('@');
   if (c != Channel::kRemote || at == std::string_view::npos) return std::nullopt;
+  if (!by_domain) return std::string();
   return ascii_lower(rcpt.substr(at + 1));
 }
 
@@ -164,10 +166,11 @@ bool Scheduler::read_recipient(Channel c, std::time_t now) {
 
 // The batch of this dispatch that `rcpt` of the current pass joins, or 0 when
 // it needs a new one.  qmail-rspawn groups the requests it reads together by
-// message, sender and domain, up to kMaxBatch each, in the order they come:
-// this mirrors it, so that a batch here is one qmail-remote there.
+// message and sender (and domain, without workers), up to kMaxBatch each, in
+// the order they come: this mirrors it, so that a batch here is one
+// qmail-remote there, which holds one connection at a time.
 std::uint64_t Scheduler::open_batch(Channel c, std::string_view rcpt) const {
-  auto domain = batch_domain(c, rcpt);
+  auto domain = batch_domain(c, rcpt, remote_by_domain_);
   if (!domain) return 0;
   auto open = open_[idx(c)].find(*domain);
   if (open == open_[idx(c)].end()) return 0;
@@ -208,7 +211,7 @@ bool Scheduler::deliver(Channel c, std::uint64_t batch) {
   Job& job = jobs_[idx(c)][p.id];
   if (batch == 0) {
     batch = ++last_batch_;
-    if (auto domain = batch_domain(c, p.rcpt)) open_[idx(c)][*domain] = batch;
+    if (auto domain = batch_domain(c, p.rcpt, remote_by_domain_)) open_[idx(c)][*domain] = batch;
   }
   ++batches_[idx(c)][batch];
   std::uint64_t id = p.id;

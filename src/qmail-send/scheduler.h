@@ -3,12 +3,13 @@
 // is due and a spawn slot is free, one pass reads its local/ or remote/ file
 // record by record (memory stays bounded whatever its size) and hands each `T`
 // recipient to the spawn.  Concurrency counts deliveries: a local recipient is
-// one, while qmail-rspawn gives the recipients of one message at one domain
-// that it gets together to one qmail-remote (one SMTP connection), so a remote
-// delivery is such a batch.  Reports come back per slot; results are checkpointed
-// in the file (mark_done) and permanent failures go to bounce/N first.  A
-// message whose files have no `T` left gets its bounce sent and is removed.
-// Runs inside the queue directory; queue files are trusted in format only.
+// one, while qmail-rspawn gives the recipients of one message that it gets
+// together to one qmail-remote worker (which holds one SMTP connection at a
+// time; per domain with $QMAILREMOTE), so a remote delivery is such a batch.
+// Reports come back per slot; results are checkpointed in the file (mark_done)
+// and permanent failures go to bounce/N first.  A message whose files have no
+// `T` left gets its bounce sent and is removed.  Runs inside the queue
+// directory; queue files are trusted in format only.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +41,10 @@ class Scheduler {
             unsigned remote_limit);
 
   void set_config(const Config* config) { config_ = config; }
+  /// Whether qmail-rspawn gives each domain of a message its own qmail-remote
+  /// (with $QMAILREMOTE: one run per domain), rather than one worker job for
+  /// all of them (the default); a remote batch follows the same split.
+  void set_remote_batch_by_domain(bool by_domain) { remote_by_domain_ = by_domain; }
 
   /// A (message, channel) job due at `when`.
   void add_job(std::uint64_t id, Channel c, std::time_t when);
@@ -138,6 +143,7 @@ class Scheduler {
   std::uint64_t deliveries_ = 0;
   bool stopping_ = false;
   bool lost_ = false;
+  bool remote_by_domain_ = false;
 };
 
 }  // namespace qmail::send

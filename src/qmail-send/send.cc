@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <ctime>
 
 #include "base/auto.h"
@@ -123,6 +124,10 @@ int run() {
 
   Scheduler sched(log, lspawn, rspawn, clean, *llimit, *rlimit);
   sched.set_config(&config);
+  // qmail-rspawn runs $QMAILREMOTE once per domain, without workers; it has
+  // the same environment (qmail-start's).
+  const char* other_remote = std::getenv("QMAILREMOTE");
+  sched.set_remote_batch_by_domain(other_remote && *other_remote);
   Preprocessor pre(log, clean);
   pre.set_config(&config);
 

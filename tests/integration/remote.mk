@@ -17,7 +17,8 @@ EXTRA_DIST += \
 REMOTE_SEND_TESTS = \
 	tests/integration/qmail-remote-crash.test \
 	tests/integration/qmail-send-remote-delivery.test \
-	tests/integration/qmail-send-remote-reuse.test
+	tests/integration/qmail-send-remote-reuse.test \
+	tests/integration/qmail-send-remote-shared-mx.test
 TESTS += $(REMOTE_SEND_TESTS)
 EXTRA_DIST += \
 	$(REMOTE_SEND_TESTS) \

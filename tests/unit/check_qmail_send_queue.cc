@@ -113,7 +113,15 @@ struct Rig {
     sched =
         std::make_unique<Scheduler>(*logger, *lspawn, *rspawn, *clean, local_slots, remote_slots);
     sched->set_config(&config);
+    sched->set_remote_batch_by_domain(by_domain);
   }
+
+  // Remote batches split by domain, as with $QMAILREMOTE.
+  void per_domain() {
+    by_domain = true;
+    sched->set_remote_batch_by_domain(true);
+  }
+  bool by_domain = false;
 };
 
 const std::uint64_t kId = 100;  // split 100 % 23 = 8 with the default split
@@ -445,9 +453,42 @@ START_TEST(remote_concurrency_counts_connections_not_recipients) {
 }
 END_TEST
 
+START_TEST(one_batch_holds_every_domain_of_a_message) {
+  enter_temp_queue();
+  Rig rig(4, 20);
+  queue_list(rig, Channel::kRemote, 100,
+             {"a1@one.test", "b1@two.test", "a2@ONE.test", "c1@three.test"}, 1000);
+  queue_list(rig, Channel::kRemote, 101, {"d@four.test", "e@five.test"}, 1000);
+  queue_list(rig, Channel::kRemote, 102, {"f@six.test"}, 1000);
+  rig.sched->dispatch(1000);
+  std::vector<Request> reqs = requests(rig.rreq.read.get());
+  // one worker job per message: 100 and 101 take the limit of 2, 102 waits
+  ck_assert_uint_eq(reqs.size(), 6);
+  ck_assert_str_eq(reqs[3].rcpt.c_str(), "c1@three.test");
+  ck_assert_str_eq(reqs[5].rcpt.c_str(), "e@five.test");
+  ck_assert_uint_eq(rig.sched->busy(Channel::kRemote), 2);
+  ck_assert_uint_eq(rig.sched->in_flight(Channel::kRemote), 6);
+  ck_assert_int_eq(rig.sched->wait_seconds(1000, 100), 100);
+
+  std::vector<Request> m100 = take(reqs, 4);
+  answer(rig, Channel::kRemote, take(m100, 3), 'K', 1001);
+  ck_assert_uint_eq(rig.sched->busy(Channel::kRemote), 2);  // c1 is still out
+  answer(rig, Channel::kRemote, m100, 'Z', 1001);
+  ck_assert_uint_eq(rig.sched->busy(Channel::kRemote), 1);
+  rig.sched->dispatch(1001);
+  std::vector<Request> more = requests(rig.rreq.read.get());
+  ck_assert_uint_eq(more.size(), 1);
+  ck_assert_str_eq(more[0].rcpt.c_str(), "f@six.test");
+  ck_assert(slurp(queue::path(queue::Dir::kRemote, 100, autoconf::kSplit)) ==
+            B("Da1@one.test\0Db1@two.test\0Da2@ONE.test\0Tc1@three.test\0"));
+  drain(rig.log.read.get());
+}
+END_TEST
+
 START_TEST(new_domain_waits_while_the_limit_is_reached) {
   enter_temp_queue();
   Rig rig(4, 20);
+  rig.per_domain();
   queue_list(rig, Channel::kRemote, kId,
              {"a1@one.test", "b1@two.test", "a2@ONE.test", "c1@three.test", "c2@Three.test"}, 1000);
   rig.sched->dispatch(1000);
@@ -535,6 +576,7 @@ END_TEST
 START_TEST(stop_with_a_held_recipient_loses_and_repeats_nothing) {
   enter_temp_queue();
   Rig rig(4, 20);
+  rig.per_domain();
   queue_list(rig, Channel::kRemote, kId,
              {"a@one.test", "b@two.test", "c@three.test", "d@three.test"}, 1000);
   rig.sched->dispatch(1000);
@@ -606,6 +648,7 @@ Suite* make_suite() {
   TCase* conc = tcase_create("concurrency");
   tcase_add_checked_fixture(conc, nullptr, leave_temp_queue);
   tcase_add_test(conc, remote_concurrency_counts_connections_not_recipients);
+  tcase_add_test(conc, one_batch_holds_every_domain_of_a_message);
   tcase_add_test(conc, new_domain_waits_while_the_limit_is_reached);
   tcase_add_test(conc, later_dispatch_starts_a_new_batch_and_slots_bound_recipients);
   tcase_add_test(conc, batch_of_more_than_100_recipients_splits);

@@ -102,7 +102,13 @@ class Loop {
   void append_field(std::string& field, char c, std::size_t max);
   void handle_request();
   void start_pending();
-  void start(std::vector<SpawnRequest> group);
+  bool workers() const { return ops_.worker && ops_.worker_args; }
+  const std::function<std::string(const SpawnRequest&)>& batch_key_of(bool on_worker) const;
+  std::vector<std::vector<SpawnRequest>> child_groups(std::vector<SpawnRequest> group) const;
+  void start(std::vector<SpawnRequest> group, bool on_worker);
+  std::unique_ptr<SpawnReport> worker_report() const {
+    return ops_.make_worker_report ? ops_.make_worker_report() : ops_.make_report();
+  }
   bool start_on_worker(const std::vector<SpawnRequest>& group, int mess);
   Worker* pick_worker(const std::string& affinity);
   Worker* spawn_worker();
@@ -315,19 +321,46 @@ void Loop::start_pending() {
     if (taken[i]) continue;
     taken[i] = true;
     std::vector<SpawnRequest> group;
-    std::string key = ops_.batch_key && ops_.child_batch ? ops_.batch_key(pending[i]) : "";
+    const auto& key_of = batch_key_of(workers());
+    std::string key = key_of ? key_of(pending[i]) : "";
     group.push_back(std::move(pending[i]));
     if (!key.empty())
       for (std::size_t j = i + 1; j < pending.size() && group.size() < config_.max_batch; ++j)
-        if (!taken[j] && ops_.batch_key(pending[j]) == key) {
+        if (!taken[j] && key_of(pending[j]) == key) {
           taken[j] = true;
           group.push_back(std::move(pending[j]));
         }
-    start(std::move(group));
+    start(std::move(group), workers());
   }
 }
 
-void Loop::start(std::vector<SpawnRequest> group) {
+// The key that groups requests for a worker (`on_worker`) or a child; empty
+// when there is no batching.
+const std::function<std::string(const SpawnRequest&)>& Loop::batch_key_of(bool on_worker) const {
+  static const std::function<std::string(const SpawnRequest&)> none;
+  if (on_worker && ops_.worker_batch_key) return ops_.worker_batch_key;
+  return ops_.batch_key && ops_.child_batch ? ops_.batch_key : none;
+}
+
+// Splits a worker's group into the groups children take, in order.
+std::vector<std::vector<SpawnRequest>> Loop::child_groups(std::vector<SpawnRequest> group) const {
+  const auto& key_of = batch_key_of(false);
+  std::vector<std::vector<SpawnRequest>> out;
+  std::vector<std::string> keys;
+  for (SpawnRequest& r : group) {
+    std::string key = key_of ? key_of(r) : "";
+    std::size_t k = 0;
+    while (k < keys.size() && (key.empty() || keys[k] != key)) ++k;
+    if (k == keys.size()) {
+      keys.push_back(key);
+      out.emplace_back();
+    }
+    out[k].push_back(std::move(r));
+  }
+  return out;
+}
+
+void Loop::start(std::vector<SpawnRequest> group, bool on_worker) {
   const SpawnRequest& req = group.front();
   auto fail = [&](const std::string& report) {
     for (const SpawnRequest& r : group) {
@@ -346,7 +379,14 @@ void Loop::start(std::vector<SpawnRequest> group) {
   // Only qmailq writes the queue: a message owned by anyone else was planted.
   if (config_.message_owner && st.st_uid != *config_.message_owner)
     return fail("ZSorry, message has wrong owner. (#4.3.5)\n");
-  if (ops_.worker && ops_.worker_args && start_on_worker(group, mess->get())) return;
+  if (on_worker) {
+    if (start_on_worker(group, mess->get())) return;
+    if (ops_.worker_batch_key) {  // no worker: the children's groups may be smaller
+      mess->reset();
+      for (auto& sub : child_groups(std::move(group))) start(std::move(sub), false);
+      return;
+    }
+  }
   auto pipe = make_pipe();
   if (!pipe) return fail("Z" + me + " unable to create pipe. (#4.3.0)\n");
 
@@ -391,7 +431,7 @@ bool Loop::start_on_worker(const std::vector<SpawnRequest>& group, int mess) {
     w->affinity = affinity;
     ++w->jobs;
     w->reply.reset();
-    w->report = ops_.make_report();
+    w->report = worker_report();
     w->slots.clear();
     for (const SpawnRequest& r : group) w->slots.push_back(r.slot);
     return true;
@@ -481,7 +521,7 @@ void Loop::let_go(Worker& w) {
   w.sock.reset();
   if (w.busy) {
     // its job ended without a whole reply: as if the child had crashed
-    if (!w.report) w.report = ops_.make_report();
+    if (!w.report) w.report = worker_report();
     report_all(w.slots, *w.report, sys::ExitStatus{false, 0, SIGKILL});
     w.busy = false;
     w.slots.clear();

@@ -107,6 +107,13 @@ struct SpawnOps {
   std::function<int()> worker;
   std::function<std::vector<std::string>(const std::vector<SpawnRequest>&)> worker_args;
   std::function<std::string(const SpawnRequest&)> affinity;
+  /// Optional, with workers: the batch key for jobs (a worker may take
+  /// requests a child could not, say at several domains), used instead of
+  /// `batch_key`.  A group that finds no worker is split by `batch_key` into
+  /// children.  Must include the message.
+  std::function<std::string(const SpawnRequest&)> worker_batch_key;
+  /// Optional: a fresh collector for a worker's reply (else `make_report`).
+  std::function<std::unique_ptr<SpawnReport>()> make_worker_report;
 };
 
 struct SpawnConfig {

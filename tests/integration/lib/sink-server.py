@@ -7,9 +7,9 @@
 #
 #   sink-server.py PORTFILE DIR [options]
 #
-# Listens on 127.0.0.1 on a port the kernel chooses, writes that port to
-# PORTFILE (atomically, by rename), and serves every connection in a thread of
-# its own.  RCPT answers, by local part:
+# Listens on 127.0.0.1 on a port the kernel chooses (or see --listen), writes
+# that port to PORTFILE (atomically, by rename), and serves every connection in
+# a thread of its own.  RCPT answers, by local part:
 #   reject...   550 5.1.1 (permanent)
 #   defer...    450 4.2.1 (temporary), until the file DIR/accept-defer exists
 #   anything else  250
@@ -27,6 +27,8 @@
 #   --hold-data S   sleep S more seconds before the reply to the end of DATA
 #   --lifetime S    exit after S seconds whatever happens (default 300)
 #   --pidfile FILE  write the server's pid to FILE
+#   --listen A:P    listen on the loopback address A, port P (default: 127.0.0.1
+#                   and a port the kernel chooses)
 #   --one-transaction close
 #                   a server that takes one message per connection: it closes
 #                   the connection right after its reply to the end of DATA
@@ -57,12 +59,13 @@ def fail(text, code=111):
 def parse_args(argv):
     if len(argv) < 2 or argv[0].startswith("-") or argv[1].startswith("-"):
         fail("usage: sink-server.py PORTFILE DIR [--delay S] [--hold-data S] "
-             "[--lifetime S] [--pidfile FILE] [--one-transaction close|refuse]", 100)
+             "[--lifetime S] [--pidfile FILE] [--listen ADDR:PORT] "
+             "[--one-transaction close|refuse]", 100)
     opts = {"portfile": argv[0], "dir": argv[1], "delay": 0.0, "hold": 0.0,
-            "lifetime": 300.0, "pidfile": None, "one": None}
+            "lifetime": 300.0, "pidfile": None, "one": None, "listen": "127.0.0.1:0"}
     names = {"--delay": "delay", "--hold-data": "hold", "--lifetime": "lifetime",
-             "--pidfile": "pidfile", "--one-transaction": "one"}
-    texts = ("--pidfile", "--one-transaction")
+             "--pidfile": "pidfile", "--one-transaction": "one", "--listen": "listen"}
+    texts = ("--pidfile", "--one-transaction", "--listen")
     i = 2
     while i < len(argv):
         a = argv[i]
@@ -75,6 +78,10 @@ def parse_args(argv):
         i += 2
     if opts["one"] not in (None, "close", "refuse"):
         fail("--one-transaction takes close or refuse", 100)
+    addr, _, port = opts["listen"].rpartition(":")
+    if not addr.startswith("127.") or not port.isdigit() or int(port) > 65535:
+        fail("--listen takes a 127.x.y.z address and a port", 100)
+    opts["listen"] = (addr, int(port))
     return opts
 
 
@@ -248,10 +255,10 @@ def main(argv):
     try:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", 0))
+        listener.bind(opts["listen"])
         listener.listen(128)
     except OSError as e:
-        fail("unable to listen on 127.0.0.1: %s" % e.strerror)
+        fail("unable to listen on %s:%d: %s" % (opts["listen"] + (e.strerror,)))
     port = listener.getsockname()[1]
     if opts["pidfile"]:
         with open(opts["pidfile"] + ".tmp", "w") as f:
