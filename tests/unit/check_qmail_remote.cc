@@ -2,9 +2,13 @@
 // lines (smtproutes, tlsdestinations, smtpauth), rule matching, the targets
 // for a destination with made-up DNS answers (MX order, null MX, MX to self,
 // relays and literals), the report stream and the SMTP paths.
+#include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
+#include "qmail-remote/cache.h"
+#include "qmail-remote/plan.h"
 #include "qmail-remote/remote.h"
 #include "qmail-remote/session.h"
 #include "qmail-remote/settings.h"
@@ -319,6 +323,296 @@ START_TEST(reports_have_one_record_per_recipient_or_none) {
 }
 END_TEST
 
+START_TEST(reports_records_fill_from_the_message) {
+  // nobody has a record of their own: each takes the message's fate, with no text
+  const std::pair<char, const char*> fills[] = {{'Z', "s"}, {'D', "h"}, {'K', "r"}};
+  for (const auto& [letter, fill] : fills) {
+    Reports r(2);
+    r.message(letter, "Said so.");
+    std::string want = std::string(fill) + '\0';
+    std::string got = r.recipient_record(0);
+    ck_assert_msg(got == want, "%c: %s", letter, got.c_str());
+    got = r.recipient_record(1);
+    ck_assert(got == want);
+    want = std::string(1, letter) + "Said so.\n" + '\0';
+    got = r.message_record();
+    ck_assert(got == want);
+    // no recipient records in the stream then: the message record says it all
+    got = r.bytes();
+    ck_assert(got == want);
+  }
+
+  // no decision at all: deferred, and the message record says why
+  Reports undecided(1);
+  std::string rec = undecided.recipient_record(0);
+  ck_assert(rec == std::string("s") + '\0');
+  std::string msg = undecided.message_record();
+  ck_assert(msg.size() > 2 && msg[0] == 'Z' && msg.back() == '\0');
+  ck_assert(msg.find("no decision") != std::string::npos);
+  ck_assert(msg.find('\0') == msg.size() - 1);
+
+  // records of their own, and the fill of the ones without after a K
+  Reports own(3);
+  own.recipient(0, 'r', "text of an r is dropped");
+  own.recipient(1, 'h', std::string("550 a\0b", 7));
+  own.message('K', std::string("Done\0.", 6));
+  rec = own.recipient_record(0);
+  ck_assert(rec == std::string("r") + '\0');
+  rec = own.recipient_record(1);
+  ck_assert(rec == std::string("h550 a?b\n") + '\0');
+  rec = own.recipient_record(2);
+  ck_assert(rec == std::string("sNo report for this recipient.\n") + '\0');
+  msg = own.message_record();
+  ck_assert(msg == std::string("KDone?.\n") + '\0');
+  std::string all = own.bytes();
+  ck_assert(all == own.recipient_record(0) + own.recipient_record(1) + own.recipient_record(2) +
+                       own.message_record());
+
+  // after a D, a recipient without a record is refused with the message's text
+  Reports refused(2);
+  refused.recipient(1, 's', "451 later");
+  refused.message('D', "554 go away");
+  rec = refused.recipient_record(0);
+  ck_assert(rec == std::string("h554 go away\n") + '\0');
+  rec = refused.recipient_record(1);
+  ck_assert(rec == std::string("s451 later\n") + '\0');
+}
+END_TEST
+
+// ---- which destinations share a transaction ---------------------------------
+
+Target target(const char* address, unsigned preference, const char* host, std::uint16_t port = 25) {
+  Target t;
+  t.ip = ip(address);
+  t.preference = preference;
+  t.host = host;
+  t.port = port;
+  return t;
+}
+
+Destination destination(const char* domain, std::vector<Target> targets,
+                        TlsPolicy tls = TlsPolicy{}, const AuthRule* auth = nullptr,
+                        bool found = true) {
+  Destination d;
+  d.domain = domain;
+  d.ascii_domain = domain;
+  d.tls = std::move(tls);
+  d.auth = auth;
+  d.found = found;
+  d.targets.targets = std::move(targets);
+  return d;
+}
+
+// The usual targets of the shared mail hosts: two of preference 10, one of 20.
+std::vector<Target> shared_hosts() {
+  return {target("2001:db8::1", 10, "mx1.example.net"), target("192.0.2.1", 10, "mx1.example.net"),
+          target("192.0.2.2", 10, "mx2.example.net"), target("192.0.2.3", 20, "mx3.example.net")};
+}
+
+TlsPolicy policy(TlsPolicy::Level level) {
+  TlsPolicy p;
+  p.level = level;
+  return p;
+}
+
+// The groups as text, "0 2|1|3", for the messages of failed checks.
+std::string groups_text(const std::vector<std::vector<std::size_t>>& groups) {
+  std::string out;
+  for (const auto& g : groups) {
+    if (!out.empty()) out += "|";
+    for (std::size_t k = 0; k < g.size(); ++k) out += (k ? " " : "") + std::to_string(g[k]);
+  }
+  return out;
+}
+
+START_TEST(sharing_takes_target_sets_in_any_order) {
+  Config c;
+  std::vector<Target> shuffled = shared_hosts();
+  std::swap(shuffled[0], shuffled[2]);
+  std::swap(shuffled[1], shuffled[3]);
+  std::vector<Destination> ds = {destination("a.example", shared_hosts()),
+                                 destination("b.example", shuffled)};
+  std::string a = sharing_key(c, ds[0]), b = sharing_key(c, ds[1]);
+  ck_assert(!a.empty());
+  ck_assert(a == b);
+  std::string got = groups_text(share_transactions(c, ds));
+  ck_assert_msg(got == "0 1", "%s", got.c_str());
+}
+END_TEST
+
+START_TEST(sharing_needs_the_same_port_host_ip_and_preference) {
+  Config c;
+  std::vector<Destination> ds = {destination("base.example", shared_hosts())};
+  auto variant = [&](const char* domain, auto change) {
+    std::vector<Target> t = shared_hosts();
+    change(t[3]);
+    ds.push_back(destination(domain, t));
+  };
+  variant("port.example", [](Target& t) { t.port = 587; });
+  variant("host.example", [](Target& t) { t.host = "mx4.example.net"; });
+  variant("ip.example", [](Target& t) { t.ip = ip("192.0.2.4"); });
+  variant("pref.example", [](Target& t) { t.preference = 30; });
+  // one target fewer, or one more, is another set too
+  std::vector<Target> fewer = shared_hosts();
+  fewer.pop_back();
+  ds.push_back(destination("fewer.example", fewer));
+  std::vector<Target> more = shared_hosts();
+  more.push_back(target("192.0.2.5", 30, "mx5.example.net"));
+  ds.push_back(destination("more.example", more));
+  ds.push_back(destination("same.example", shared_hosts()));
+  for (std::size_t i = 1; i + 1 < ds.size(); ++i) {
+    std::string k = sharing_key(c, ds[i]);
+    ck_assert_msg(!k.empty() && k != sharing_key(c, ds[0]), "%s", ds[i].domain.c_str());
+  }
+  std::string got = groups_text(share_transactions(c, ds));
+  ck_assert_msg(got == "0 7|1|2|3|4|5|6", "%s", got.c_str());
+}
+END_TEST
+
+START_TEST(sharing_never_when_the_certificate_names_are_checked) {
+  using Level = TlsPolicy::Level;
+  Config c;
+  for (Level level : {Level::kVerify, Level::kCa}) {
+    TlsPolicy p = policy(level);
+    if (level == Level::kCa) p.ca_file = "/etc/ssl/pinned.pem";
+    std::vector<Destination> ds = {destination("a.example", shared_hosts(), p),
+                                   destination("b.example", shared_hosts(), p)};
+    ck_assert(sharing_key(c, ds[0]).empty());
+    std::string got = groups_text(share_transactions(c, ds));
+    ck_assert_msg(got == "0|1", "%s", got.c_str());
+  }
+
+  // policies that do not check names share when they are equal
+  for (Level level : {Level::kNone, Level::kMay, Level::kEncrypt}) {
+    std::vector<Destination> ds = {destination("a.example", shared_hosts(), policy(level)),
+                                   destination("b.example", shared_hosts(), policy(level))};
+    std::string got = groups_text(share_transactions(c, ds));
+    ck_assert_msg(got == "0 1", "level %d: %s", static_cast<int>(level), got.c_str());
+  }
+  TlsPolicy pin = policy(Level::kFingerprint);
+  pin.fingerprints = {std::string(64, 'a'), std::string(64, 'b')};
+  TlsPolicy other_pin = pin;
+  other_pin.fingerprints[1] = std::string(64, 'c');
+  std::vector<Destination> ds = {destination("a.example", shared_hosts(), pin),
+                                 destination("b.example", shared_hosts(), other_pin),
+                                 destination("c.example", shared_hosts(), pin),
+                                 destination("d.example", shared_hosts(), policy(Level::kMay)),
+                                 destination("e.example", shared_hosts(), policy(Level::kEncrypt))};
+  std::string got = groups_text(share_transactions(c, ds));
+  ck_assert_msg(got == "0 2|1|3|4", "%s", got.c_str());
+}
+END_TEST
+
+START_TEST(sharing_needs_the_same_auth_credentials) {
+  Config c;
+  AuthRule one{"a.example", "user", "secret"};
+  AuthRule same{".example", "user", "secret"};  // another rule, the same credentials
+  AuthRule other_password{"c.example", "user", "other"};
+  AuthRule other_user{"d.example", "someone", "secret"};
+  TlsPolicy enc = policy(TlsPolicy::Level::kEncrypt);
+  std::vector<Destination> ds = {destination("a.example", shared_hosts(), enc, &one),
+                                 destination("b.example", shared_hosts(), enc, &same),
+                                 destination("c.example", shared_hosts(), enc, &other_password),
+                                 destination("d.example", shared_hosts(), enc, &other_user),
+                                 destination("e.example", shared_hosts(), enc, nullptr)};
+  std::string got = groups_text(share_transactions(c, ds));
+  ck_assert_msg(got == "0 1|2|3|4", "%s", got.c_str());
+}
+END_TEST
+
+START_TEST(sharing_never_without_targets) {
+  Config c;
+  // a failed lookup never shares, even with its twin
+  std::vector<Destination> ds = {
+      destination("a.example", shared_hosts(), TlsPolicy{}, nullptr, false),
+      destination("b.example", shared_hosts(), TlsPolicy{}, nullptr, false),
+      destination("c.example", shared_hosts()),
+      destination("d.example", {}),
+      destination("e.example", {}),
+      destination("f.example", shared_hosts())};
+  ck_assert(sharing_key(c, ds[0]).empty());
+  ck_assert(sharing_key(c, ds[3]).empty());
+  std::string got = groups_text(share_transactions(c, ds));
+  ck_assert_msg(got == "0|1|2 5|3|4", "%s", got.c_str());
+}
+END_TEST
+
+START_TEST(sharing_groups_keep_order_and_hold_every_destination_once) {
+  Config c;
+  std::vector<Target> elsewhere = {target("198.51.100.1", 0, "relay.example.org", 2525)};
+  std::vector<Target> third = {target("203.0.113.9", 5, "mx.example.com")};
+  // keys: A B A C B (failed) A (verify) B
+  std::vector<Destination> ds = {
+      destination("a1.example", shared_hosts()),
+      destination("b1.example", elsewhere),
+      destination("a2.example", shared_hosts()),
+      destination("c1.example", third),
+      destination("b2.example", elsewhere),
+      destination("x.example", shared_hosts(), TlsPolicy{}, nullptr, false),
+      destination("a3.example", shared_hosts()),
+      destination("v.example", shared_hosts(), policy(TlsPolicy::Level::kVerify)),
+      destination("b3.example", elsewhere)};
+  auto groups = share_transactions(c, ds);
+  std::string got = groups_text(groups);
+  ck_assert_msg(got == "0 2 6|1 4 8|3|5|7", "%s", got.c_str());
+  std::vector<int> seen(ds.size(), 0);
+  for (const auto& g : groups) {
+    ck_assert(!g.empty());
+    for (std::size_t k = 1; k < g.size(); ++k) ck_assert(g[k - 1] < g[k]);
+    for (std::size_t i : g) {
+      ck_assert_uint_lt(i, ds.size());
+      ++seen[i];
+    }
+  }
+  for (std::size_t i = 0; i < ds.size(); ++i) ck_assert_int_eq(seen[i], 1);
+  ck_assert(share_transactions(c, {}).empty());
+}
+END_TEST
+
+START_TEST(connection_key_names_the_domain_only_when_names_are_checked) {
+  using Level = TlsPolicy::Level;
+  Config c;
+  c.helohost = "me.example";
+  Target t = target("192.0.2.1", 10, "mx1.example.net");
+  for (Level level : {Level::kNone, Level::kMay, Level::kEncrypt, Level::kFingerprint}) {
+    TlsPolicy p = policy(level);
+    std::string a = connection_key(c, "a.example", t, p, nullptr);
+    std::string b = connection_key(c, "b.example", t, p, nullptr);
+    ck_assert_msg(a == b, "level %d", static_cast<int>(level));
+  }
+  for (Level level : {Level::kVerify, Level::kCa}) {
+    TlsPolicy p = policy(level);
+    std::string a = connection_key(c, "a.example", t, p, nullptr);
+    std::string b = connection_key(c, "b.example", t, p, nullptr);
+    std::string again = connection_key(c, "a.example", t, p, nullptr);
+    ck_assert_msg(a != b, "level %d", static_cast<int>(level));
+    ck_assert(a == again);
+  }
+  // whatever the policy, the target and the settings count
+  TlsPolicy may = policy(Level::kMay);
+  std::string base = connection_key(c, "a.example", t, may, nullptr);
+  Target port = t;
+  port.port = 587;
+  Target host = t;
+  host.host = "mx2.example.net";
+  Target addr = t;
+  addr.ip = ip("192.0.2.2");
+  ck_assert(connection_key(c, "a.example", port, may, nullptr) != base);
+  ck_assert(connection_key(c, "a.example", host, may, nullptr) != base);
+  ck_assert(connection_key(c, "a.example", addr, may, nullptr) != base);
+  ck_assert(connection_key(c, "a.example", t, policy(Level::kEncrypt), nullptr) != base);
+  AuthRule auth{"", "user", "secret"};
+  ck_assert(connection_key(c, "a.example", t, may, &auth) != base);
+  Config other = c;
+  other.helohost = "other.example";
+  ck_assert(connection_key(other, "a.example", t, may, nullptr) != base);
+  // the preference is the DNS's business, not the connection's
+  Target pref = t;
+  pref.preference = 50;
+  ck_assert(connection_key(c, "a.example", pref, may, nullptr) == base);
+}
+END_TEST
+
 START_TEST(paths_quote_local_parts_that_are_not_atoms) {
   ck_assert(smtp_path("") == "<>");
   ck_assert(smtp_path("a.b@example.com") == "<a.b@example.com>");
@@ -349,7 +643,15 @@ Suite* make_suite() {
   tcase_add_test(tc, targets_relays_and_literals);
   tcase_add_test(tc, interleaving_alternates_families);
   tcase_add_test(tc, reports_have_one_record_per_recipient_or_none);
+  tcase_add_test(tc, reports_records_fill_from_the_message);
   tcase_add_test(tc, paths_quote_local_parts_that_are_not_atoms);
+  tcase_add_test(tc, sharing_takes_target_sets_in_any_order);
+  tcase_add_test(tc, sharing_needs_the_same_port_host_ip_and_preference);
+  tcase_add_test(tc, sharing_never_when_the_certificate_names_are_checked);
+  tcase_add_test(tc, sharing_needs_the_same_auth_credentials);
+  tcase_add_test(tc, sharing_never_without_targets);
+  tcase_add_test(tc, sharing_groups_keep_order_and_hold_every_destination_once);
+  tcase_add_test(tc, connection_key_names_the_domain_only_when_names_are_checked);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -396,6 +396,123 @@ START_TEST(remote_report_splits_a_batch) {
 }
 END_TEST
 
+namespace {
+std::vector<std::string> paired(std::string_view output, std::size_t n,
+                                sys::ExitStatus st = {true, 0, 0}, bool bytewise = false) {
+  rspawn::RemoteReport r(queue::kMaxSpawnReportText, 2 * n + 1, true);
+  if (bytewise) {
+    for (char c : output) r.feed(std::string_view(&c, 1));
+  } else {
+    r.feed(output);
+  }
+  return r.finish_batch(n, st);
+}
+
+// Records as qmail-remote writes them, each ended by a NUL.
+std::string records(std::initializer_list<std::string_view> list) {
+  std::string out;
+  for (std::string_view r : list) {
+    out.append(r);
+    out.push_back('\0');
+  }
+  return out;
+}
+
+const char* const kIncomplete = "Zqmail-remote produced incomplete output.\n";
+}  // namespace
+
+START_TEST(remote_report_pairs_each_recipient_with_its_transaction) {
+  for (bool bytewise : {false, true}) {
+    std::string out = records({"rA.", "KDone 1.",             // accepted, transaction 1
+                               "hNo such user.", "KDone 1.",  // refused in a good transaction
+                               "s451 Later.", "KDone 2.",     // deferred in another
+                               "r", "ZLost.",                 // accepted, transaction lost
+                               "h", "DRefused.",              // refused with its transaction
+                               "r", "DRefused.",              // accepted, then data refused
+                               "s", "ZLater."});
+    auto v = paired(out, 7, {true, 0, 0}, bytewise);
+    ck_assert_uint_eq(v.size(), 7);
+    const char* want[] = {"KA.Done 1.", "DNo such user.", "Z451 Later.", "ZLost.",
+                          "DRefused.",  "DRefused.",      "ZLater."};
+    for (std::size_t i = 0; i < 7; ++i)
+      ck_assert_msg(v[i] == want[i], "%zu (bytewise %d): %s", i, bytewise, v[i].c_str());
+  }
+  // read unpaired, the second message record would be everyone's
+  rspawn::RemoteReport unpaired;
+  unpaired.feed(records({"r", "KDone 1.", "r", "ZLost."}));
+  auto v = unpaired.finish_batch(2, {true, 0, 0});
+  ck_assert(v[0] != "KDone 1.");
+  v = paired(records({"r", "KDone 1.", "r", "ZLost."}), 2);
+  ck_assert(v[0] == "KDone 1." && v[1] == "ZLost.");
+}
+END_TEST
+
+START_TEST(remote_report_paired_message_record_first_is_everyones) {
+  auto v = paired(records({"ZConnection refused."}), 3);
+  ck_assert_uint_eq(v.size(), 3);
+  for (const std::string& r : v) ck_assert_str_eq(r.c_str(), "ZConnection refused.");
+  v = paired(records({"DNo recipients."}), 2);
+  ck_assert(v[0] == "DNo recipients." && v[1] == "DNo recipients.");
+  // whatever follows a leading message record
+  v = paired(records({"KDone.", "h", "DRefused."}), 2);
+  ck_assert(v[0] == "KDone." && v[1] == "KDone.");
+}
+END_TEST
+
+START_TEST(remote_report_paired_incomplete_pairs_fail_alone) {
+  // a pair whose recipient record is a message record, and one of two recipient records
+  auto v = paired(
+      records({"rA.", "KDone.", "KX.", "KY.", "s", "ZLater.", "r", "s", "hNo.", "DRefused."}), 5);
+  ck_assert_uint_eq(v.size(), 5);
+  ck_assert_str_eq(v[0].c_str(), "KA.Done.");
+  ck_assert_str_eq(v[1].c_str(), kIncomplete);
+  ck_assert_str_eq(v[2].c_str(), "ZLater.");
+  ck_assert_str_eq(v[3].c_str(), kIncomplete);
+  ck_assert_str_eq(v[4].c_str(), "DNo.Refused.");
+  // fewer pairs than recipients: the ones left out
+  v = paired(records({"r", "KDone."}), 3);
+  ck_assert(v[0] == "KDone." && v[1] == kIncomplete && v[2] == kIncomplete);
+}
+END_TEST
+
+START_TEST(remote_report_paired_truncated_reply) {
+  std::string whole = records({"r", "KDone.", "h550 No.", "DRefused."});
+  // cut at every point: the first pair stands once whole, the second never does until the end
+  for (std::size_t cut = 1; cut < whole.size(); ++cut) {
+    auto v = paired(std::string_view(whole).substr(0, cut), 2);
+    ck_assert_uint_eq(v.size(), 2);
+    bool first = cut >= std::string_view("r\0KDone.\0", 9).size();
+    ck_assert_msg(v[0] == (first ? "KDone." : kIncomplete), "cut %zu: %s", cut, v[0].c_str());
+    ck_assert_msg(v[1] == kIncomplete, "cut %zu: %s", cut, v[1].c_str());
+  }
+  auto v = paired(whole, 2);
+  ck_assert(v[0] == "KDone." && v[1] == "D550 No.Refused.");
+  // a crash or a refusal to run still speaks for everyone
+  v = paired(whole, 2, {false, 0, 9});
+  ck_assert(v[0] == "Zqmail-remote crashed.\n" && v[1] == "Zqmail-remote crashed.\n");
+  v = paired("", 2);
+  ck_assert(v[0] == "Zqmail-remote produced no output.\n" && v[1] == v[0]);
+}
+END_TEST
+
+START_TEST(worker_batch_key_ignores_the_domain) {
+  SpawnRequest a{0, "1/2", "s@x", "a@Example.COM", 1};
+  SpawnRequest b{1, "1/2", "s@x", "b@other.example", 1};
+  SpawnRequest c{2, "1/2", "s@x", "c@example.com", 1};
+  SpawnRequest other_sender{3, "1/2", "t@x", "a@Example.COM", 1};
+  SpawnRequest other_message{4, "1/3", "s@x", "a@Example.COM", 1};
+  ck_assert(rspawn::worker_batch_key(a) == rspawn::worker_batch_key(b));
+  ck_assert(rspawn::batch_key(a) != rspawn::batch_key(b));
+  ck_assert(rspawn::batch_key(a) == rspawn::batch_key(c));
+  ck_assert(rspawn::worker_batch_key(a) != rspawn::worker_batch_key(other_sender));
+  ck_assert(rspawn::worker_batch_key(a) != rspawn::worker_batch_key(other_message));
+  ck_assert(rspawn::batch_key(a) != rspawn::batch_key(other_sender));
+  // the sender and the message cannot run into each other
+  SpawnRequest d{5, "1/2", "", "a@x", 1}, e{6, "1/", "2", "a@x", 1};
+  ck_assert(rspawn::worker_batch_key(d) != rspawn::worker_batch_key(e));
+}
+END_TEST
+
 START_TEST(remote_report_translates_qmail_remote) {
   for (bool bytewise : {false, true}) {
     ck_assert(remote(std::string("rAccepted.\0KDone.\0", 18), exited(0), bytewise) ==
@@ -477,6 +594,20 @@ int fake_worker() {
       continue;
     }
     if (what == "slow") ::sleep(1);
+    if (what.rfind("paired", 0) == 0) {
+      // a reply to a job without a host (qmail-remote --worker): per recipient,
+      // its record, naming the job's recipients, then its transaction's message
+      // record, whose letter the domain's first letter picks (x K, y Z, z D)
+      std::string job = "[";
+      for (std::size_t i = 1; i < j.args.size(); ++i) job += (i > 1 ? " " : "") + j.args[i];
+      job += " pid " + std::to_string(::getpid()) + "]";
+      text.clear();
+      for (std::size_t i = 1; i < j.args.size(); ++i) {
+        std::string domain = j.args[i].substr(j.args[i].rfind('@') + 1);
+        char letter = domain[0] == 'y' ? 'Z' : domain[0] == 'z' ? 'D' : 'K';
+        text += "r" + job + '\0' + letter + "tx " + domain + '\0';
+      }
+    }
     if (what == "remote") {
       // qmail-remote's report: one record per recipient, then the message's
       std::string report;
@@ -528,6 +659,42 @@ queue::SpawnOps worker_ops(bool batch) {
     return args;
   };
   ops.affinity = [](const SpawnRequest& req) { return std::string(req.domain()); };
+  return ops;
+}
+
+// A one-shot child for a group: qmail-remote's report, each recipient's
+// record naming the group's recipients ("child [a@x b@x]"), then "KDone.".
+int child_report(const std::vector<SpawnRequest>& group) {
+  std::string list;
+  for (const SpawnRequest& r : group) list += (list.empty() ? "" : " ") + r.recipient;
+  std::string out;
+  for (std::size_t i = 0; i < group.size(); ++i) out += "rchild [" + list + "]" + '\0';
+  out += "KDone.";
+  out.push_back('\0');
+  (void)!::write(1, out.data(), out.size());
+  return 0;
+}
+
+// The ops qmail-rspawn sets up: its batch keys (a worker job per message and
+// sender, a child per message, sender and domain), qmail-remote's reports,
+// paired ones for workers.  A job whose sender is "huge" is too big for a
+// worker.
+queue::SpawnOps rspawn_ops() {
+  queue::SpawnOps ops = worker_ops(false);
+  ops.make_report = [] { return std::make_unique<rspawn::RemoteReport>(); };
+  ops.make_worker_report = [] {
+    return std::make_unique<rspawn::RemoteReport>(queue::kMaxSpawnReportText, 201, true);
+  };
+  ops.batch_key = rspawn::batch_key;
+  ops.worker_batch_key = rspawn::worker_batch_key;
+  ops.child = [](const SpawnRequest& req) { return child_report({req}); };
+  ops.child_batch = child_report;
+  ops.worker_args = [](const std::vector<SpawnRequest>& group) {
+    std::vector<std::string> args = {group.front().sender};
+    if (args[0] == "huge") args[0].append(queue::kMaxWorkerJob, 'h');
+    for (const SpawnRequest& r : group) args.push_back(r.recipient);
+    return args;
+  };
   return ops;
 }
 
@@ -823,6 +990,65 @@ START_TEST(end_of_input_waits_for_a_busy_worker_and_leaves_none_running) {
 }
 END_TEST
 
+START_TEST(a_worker_job_takes_one_message_at_several_domains) {
+  Sandbox box;
+  const char* rcpts[] = {"a@x1", "b@w", "c@x1", "d@X2"};
+  std::string in;
+  for (unsigned i = 0; i < 4; ++i) in += request(i, "1/100", "paired", rcpts[i]);
+  // another sender: another job
+  in += request(4, "1/100", "paired2", "e@x1");
+  Outcome o = drive_with(box, in, worker_config(box, 5), rspawn_ops());
+  ck_assert(o.ok);
+  ck_assert_uint_eq(o.reports.size(), 5);
+  pid_t pid = pid_in(o.by_slot[0]);
+  ck_assert_int_gt(pid, 0);
+  // one job saw every recipient, and each slot got its own report
+  std::string job = "[a@x1 b@w c@x1 d@X2 pid " + std::to_string(pid) + "]";
+  const char* domains[] = {"x1", "w", "x1", "X2"};
+  for (unsigned i = 0; i < 4; ++i) {
+    std::string want = "K" + job + "tx " + domains[i];
+    ck_assert_msg(o.by_slot[i] == want, "slot %u: %s", i, o.by_slot[i].c_str());
+  }
+  ck_assert_msg(o.by_slot[4].rfind("K[e@x1 pid ", 0) == 0, "%s", o.by_slot[4].c_str());
+  ck_assert(gone_soon(pid));
+}
+END_TEST
+
+START_TEST(a_group_too_big_for_a_worker_is_split_by_domain_for_children) {
+  Sandbox box;
+  const char* rcpts[] = {"a@x", "b@y", "c@X", "d@z", "e@Y"};
+  std::string in;
+  for (unsigned i = 0; i < 5; ++i) in += request(i, "1/100", "huge", rcpts[i]);
+  Outcome o = drive_with(box, in, worker_config(box, 5), rspawn_ops());
+  ck_assert(o.ok);
+  ck_assert_uint_eq(o.reports.size(), 5);
+  // one child per domain (case ignored), in the order of first appearance
+  const char* want[] = {"Kchild [a@x c@X]Done.", "Kchild [b@y e@Y]Done.", "Kchild [a@x c@X]Done.",
+                        "Kchild [d@z]Done.", "Kchild [b@y e@Y]Done."};
+  for (unsigned i = 0; i < 5; ++i)
+    ck_assert_msg(o.by_slot[i] == want[i], "slot %u: %s", i, o.by_slot[i].c_str());
+}
+END_TEST
+
+START_TEST(a_worker_reply_is_read_by_the_worker_report) {
+  Sandbox box;
+  std::string in = request(0, "1/100", "paired", "a@x") + request(1, "1/100", "paired", "b@y") +
+                   request(2, "1/100", "paired", "c@z") + request(3, "1/100", "paired", "d@x");
+  Outcome o = drive_with(box, in, worker_config(box, 4), rspawn_ops());
+  ck_assert(o.ok);
+  ck_assert_uint_eq(o.reports.size(), 4);
+  pid_t pid = pid_in(o.by_slot[0]);
+  ck_assert_int_gt(pid, 0);
+  std::string job = "[a@x b@y c@z d@x pid " + std::to_string(pid) + "]";
+  // each recipient takes the result of its own transaction
+  const std::string want[] = {"K" + job + "tx x", "Z" + job + "tx y", "D" + job + "tx z",
+                              "K" + job + "tx x"};
+  for (unsigned i = 0; i < 4; ++i)
+    ck_assert_msg(o.by_slot[i] == want[i], "slot %u: %s", i, o.by_slot[i].c_str());
+  ck_assert(gone_soon(pid));
+}
+END_TEST
+
 Suite* make_suite() {
   Suite* s = suite_create("spawn");
   TCase* tc = tcase_create("run_spawn");
@@ -849,12 +1075,20 @@ Suite* make_suite() {
   tcase_add_test(tc, a_worker_is_let_go_after_its_max_jobs);
   tcase_add_test(tc, an_idle_worker_is_let_go_after_its_idle_time);
   tcase_add_test(tc, end_of_input_waits_for_a_busy_worker_and_leaves_none_running);
+  tcase_add_test(tc, a_worker_job_takes_one_message_at_several_domains);
+  tcase_add_test(tc, a_group_too_big_for_a_worker_is_split_by_domain_for_children);
+  tcase_add_test(tc, a_worker_reply_is_read_by_the_worker_report);
   suite_add_tcase(s, tc);
   tc = tcase_create("reports");
   tcase_add_test(tc, local_report_maps_as_qmail_lspawn);
   tcase_add_test(tc, bounded_text_notes_truncation);
   tcase_add_test(tc, remote_report_translates_qmail_remote);
   tcase_add_test(tc, remote_report_splits_a_batch);
+  tcase_add_test(tc, remote_report_pairs_each_recipient_with_its_transaction);
+  tcase_add_test(tc, remote_report_paired_message_record_first_is_everyones);
+  tcase_add_test(tc, remote_report_paired_incomplete_pairs_fail_alone);
+  tcase_add_test(tc, remote_report_paired_truncated_reply);
+  tcase_add_test(tc, worker_batch_key_ignores_the_domain);
   suite_add_tcase(s, tc);
   return s;
 }
