@@ -32,10 +32,11 @@ std::string chan_path(Channel c, std::uint64_t id) {
 }
 
 // The key under which qmail-rspawn joins the recipients of one message into
-// one delivery: none when its workers take every domain at once (""), else
-// the domain, ASCII case ignored.  None for a local recipient (each is a
-// delivery of its own) or one without an '@' (refused at once).
-std::optional<std::string> batch_domain(Channel c, std::string_view rcpt, bool by_domain) {
+// one delivery: "" for every remote recipient when its workers take every
+// domain at once, else the domain, ASCII case ignored.  None for a local
+// recipient (each is a delivery of its own) or one without an '@' (refused
+// at once).
+std::optional<std::string> batch_key(Channel c, std::string_view rcpt, bool by_domain) {
   auto at = rcpt.rfind('@');
   if (c != Channel::kRemote || at == std::string_view::npos) return std::nullopt;
   if (!by_domain) return std::string();
@@ -170,9 +171,9 @@ bool Scheduler::read_recipient(Channel c, std::time_t now) {
 // the order they come: this mirrors it, so that a batch here is one
 // qmail-remote there, which holds one connection at a time.
 std::uint64_t Scheduler::open_batch(Channel c, std::string_view rcpt) const {
-  auto domain = batch_domain(c, rcpt, remote_by_domain_);
-  if (!domain) return 0;
-  auto open = open_[idx(c)].find(*domain);
+  auto key = batch_key(c, rcpt, remote_by_domain_);
+  if (!key) return 0;
+  auto open = open_[idx(c)].find(*key);
   if (open == open_[idx(c)].end()) return 0;
   auto b = batches_[idx(c)].find(open->second);
   if (b == batches_[idx(c)].end() || b->second >= kMaxBatch) return 0;
@@ -211,7 +212,7 @@ bool Scheduler::deliver(Channel c, std::uint64_t batch) {
   Job& job = jobs_[idx(c)][p.id];
   if (batch == 0) {
     batch = ++last_batch_;
-    if (auto domain = batch_domain(c, p.rcpt, remote_by_domain_)) open_[idx(c)][*domain] = batch;
+    if (auto key = batch_key(c, p.rcpt, remote_by_domain_)) open_[idx(c)][*key] = batch;
   }
   ++batches_[idx(c)][batch];
   std::uint64_t id = p.id;

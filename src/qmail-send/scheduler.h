@@ -133,7 +133,7 @@ class Scheduler {
   // Per batch in flight, its recipients still without a report.
   std::map<std::uint64_t, unsigned> batches_[kChannels];
   // The remote batches a recipient may still join: those of the current pass
-  // opened in this dispatch() (sent together at its flush), by lower-cased domain.
+  // opened in this dispatch() (sent together at its flush), by batch key.
   std::map<std::string, std::uint64_t> open_[kChannels];
   std::uint64_t last_batch_ = 0;
   std::vector<Entry> waiting_[kChannels];  // min-heaps by time
